@@ -1,0 +1,70 @@
+"""The FastAPI application: the contract under /v1, plus /healthz and /metrics."""
+
+import logging
+from contextlib import asynccontextmanager
+
+import sqlalchemy as sa
+from fastapi import FastAPI, Request
+from fastapi.responses import PlainTextResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from astroplane import resources
+from astroplane.auth.codec import TokenCodec
+from astroplane.kit.db import Database
+from astroplane.kit.errors import error_response, install_error_handlers
+from astroplane.kit.middleware import BodyLimitMiddleware, MetricsMiddleware
+from astroplane.kit.openapi import build_openapi
+from astroplane.settings import Settings, get_settings
+
+API_PREFIX = "/v1"
+log = logging.getLogger("astroplane")
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    database = database or Database(settings.resolved_database_url)
+    resources.wire()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        background = [start(app) for start in resources.BACKGROUND] if settings.run_reconciler else []
+        try:
+            yield
+        finally:
+            for stop in background:
+                await stop()
+
+    app = FastAPI(
+        title="astroplane — Astro API v1",
+        version="1.0",
+        description="A self-hostable server for the Astro API v1 control plane.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.database = database
+    app.state.token_codec = TokenCodec(settings)
+    install_error_handlers(app)
+    for router in resources.ROUTERS:
+        app.include_router(router, prefix=API_PREFIX)
+    app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz(request: Request):
+        try:
+            with database.engine.connect() as connection:
+                connection.execute(sa.text("SELECT 1"))
+        except Exception:
+            log.exception("health check: database unreachable")
+            return error_response(request, 503, "Database unreachable")
+        return {"status": "ok"}
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics():
+        return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(MetricsMiddleware)
+    return app

@@ -1,0 +1,68 @@
+"""Authentication: from the Authorization header to a Principal (or 401)."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from astroplane.auth.codec import TokenClaims, TokenCodec
+from astroplane.kit.db import SessionDep
+from astroplane.kit.errors import Unauthorized
+from astroplane.kit.time import utcnow
+from astroplane.rbac.principal import Principal
+from astroplane.rbac.repository import RoleBindingRepository
+from astroplane.tokens.models import ApiToken
+from astroplane.users.models import PersonalToken, User
+
+
+def _bearer(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        raise Unauthorized()
+    return value.strip()
+
+
+def load_principal(session: Session, claims: TokenClaims) -> Principal:
+    bindings = RoleBindingRepository(session)
+    if claims.kind == "API_TOKEN":
+        token = session.get(ApiToken, claims.subject_id)
+        if token is None or token.secret_version != claims.version:
+            raise Unauthorized("The API token was deleted or rotated")
+        if token.end_at is not None and token.end_at <= utcnow():
+            raise Unauthorized("The API token has expired")
+        grants = bindings.grants(bindings.for_subject("API_TOKEN", token.id))
+        return Principal(kind="API_TOKEN", id=token.id, name=token.name, grants=grants,
+                         home_organization_id=token.organization_id, token_scope=token.scope,
+                         token_entity_id=token.entity_id)
+    personal = session.get(PersonalToken, claims.version)
+    if personal is None or personal.user_id != claims.subject_id or personal.revoked_at is not None:
+        raise Unauthorized("The user token was revoked")
+    user = session.get(User, claims.subject_id)
+    if user is None or user.status != "ACTIVE":
+        raise Unauthorized("The user is not active")
+    grants = bindings.grants(bindings.for_subject("USER", user.id))
+    return Principal(kind="USER", id=user.id, name=user.username, grants=grants)
+
+
+def get_principal(request: Request, session: SessionDep) -> Principal:
+    cached = request.scope.get("astroplane.principal")
+    if cached is not None:
+        return cached
+    codec: TokenCodec = request.app.state.token_codec
+    claims = codec.decode(_bearer(request))
+    if claims is None:
+        raise Unauthorized("The token is invalid or expired")
+    principal = load_principal(session, claims)
+    request.scope["astroplane.principal"] = principal
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def get_codec(request: Request) -> TokenCodec:
+    return request.app.state.token_codec
+
+
+CodecDep = Annotated[TokenCodec, Depends(get_codec)]

@@ -1,0 +1,114 @@
+"""The `astroplane` command: serve, bootstrap organizations, mint user tokens, print the API document."""
+
+import json
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from astroplane.auth.codec import TokenCodec
+from astroplane.kit.db import Database
+from astroplane.kit.errors import AstroError
+from astroplane.kit.migrate import upgrade
+from astroplane.settings import get_settings
+
+app = typer.Typer(help="astroplane: a self-hostable Astro API v1 server.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+
+DEFAULT_ORGANIZATION = "astroplane"
+DEFAULT_OWNER = "owner@astroplane.local"
+
+
+def _database() -> Database:
+    database = Database(get_settings().resolved_database_url)
+    upgrade(database.engine)
+    return database
+
+
+def _run(action):
+    """Run `action(session, codec)` in one transaction; report domain errors without a traceback."""
+    database = _database()
+    codec = TokenCodec(get_settings())
+    session = database.session()
+    try:
+        result = action(session, codec)
+        session.commit()
+        return result
+    except AstroError as error:
+        session.rollback()
+        typer.echo(f"error: {error.message}", err=True)
+        raise typer.Exit(2) from None
+    finally:
+        session.close()
+        database.dispose()
+
+
+@app.command()
+def serve(host: Annotated[str | None, typer.Option(help="Interface to bind")] = None,
+          port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
+          workers: Annotated[int, typer.Option(help="Worker processes")] = 1) -> None:
+    """Apply migrations, bootstrap an organization on the very first start, then serve."""
+    from astroplane import bootstrap
+    from astroplane.organizations.repository import OrganizationRepository
+
+    settings = get_settings()
+    host, port = host or settings.host, port or settings.port
+
+    def first_start(session, codec):
+        if OrganizationRepository(session).any_exists():
+            return None
+        return bootstrap.init_organization(session, codec, DEFAULT_ORGANIZATION, DEFAULT_OWNER)
+
+    created = _run(first_start)
+    if created is not None:
+        typer.echo(f"Created organization '{DEFAULT_ORGANIZATION}' ({created.organization_id}) "
+                   f"owned by {DEFAULT_OWNER}.")
+        typer.echo("Organization owner API token (shown once; keep it):\n")
+        typer.echo(f"  export TOKEN={created.token}\n")
+        typer.echo(f'Try:  curl -H "Authorization: Bearer $TOKEN" http://{host}:{port}/v1/organizations\n')
+    uvicorn.run("astroplane.app:create_app", factory=True, host=host, port=port, workers=workers,
+                log_level=settings.log_level, access_log=False)
+
+
+@app.command()
+def init(organization: Annotated[str, typer.Option(help="Organization name (reused if it exists)")],
+         owner_email: Annotated[str, typer.Option(help="Owner's email (reused if the user exists)")],
+         as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object only")] = False) -> None:
+    """Create (or reuse) an organization and its owner, and mint a new owner API token."""
+    from astroplane import bootstrap
+
+    result = _run(lambda session, codec: bootstrap.init_organization(session, codec, organization, owner_email))
+    if as_json:
+        typer.echo(json.dumps({"organizationId": result.organization_id, "userId": result.user_id,
+                               "token": result.token}))
+        return
+    verb = "Created" if result.created_organization else "Reused"
+    typer.echo(f"{verb} organization {result.organization_id}; owner user {result.user_id}.")
+    typer.echo(f"Owner API token (shown once):\n{result.token}")
+
+
+@app.command("user-token")
+def user_token(email: Annotated[str, typer.Option(help="The user's email")],
+               as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object only")] = False) -> None:
+    """Mint a personal token for an existing user, so that person can call the API as themselves."""
+    from astroplane import bootstrap
+
+    user, token = _run(lambda session, codec: bootstrap.mint_user_token(session, codec, email))
+    if as_json:
+        typer.echo(json.dumps({"userId": user.id, "token": token}))
+        return
+    typer.echo(f"User token for {user.username} ({user.id}):\n{token}")
+
+
+@app.command()
+def openapi() -> None:
+    """Print the OpenAPI document without starting a server or touching a database."""
+    from astroplane.app import create_app
+    from astroplane.settings import Settings
+
+    settings = Settings(database_url="sqlite://", run_reconciler=False, signing_key="x" * 32)
+    typer.echo(json.dumps(create_app(settings).openapi(), indent=2))
+
+
+if __name__ == "__main__":
+    app()

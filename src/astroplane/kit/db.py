@@ -1,0 +1,119 @@
+"""Engine, sessions and the one-transaction-per-request dependency.
+
+The request's session is committed when the handler returns and rolled back when it raises;
+services and repositories only flush. On SQLite, mutating requests take the write lock up front
+(BEGIN IMMEDIATE) so concurrent writers queue on busy_timeout instead of failing on upgrade.
+"""
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Annotated
+
+import sqlalchemy as sa
+from fastapi import Depends, Request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from astroplane.kit.time import as_utc
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Stores naive UTC, returns aware UTC, on every backend."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        return as_utc(value)
+
+
+def create_db_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        in_memory = url in ("sqlite://", "sqlite:///:memory:")
+        pool_options = {} if in_memory else {"pool_size": 8, "max_overflow": 8}
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **pool_options)
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_connect(dbapi_connection, _record):
+            # let SQLAlchemy, not the sqlite3 module, decide when transactions begin
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(connection):
+            immediate = connection.get_execution_options().get("sqlite_immediate")
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+        return engine
+    return sa.create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+class Database:
+    """Owns the engine and session factory of one running app."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = create_db_engine(url)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    def session(self, *, write: bool = True) -> Session:
+        session = self.sessions()
+        if write and self.is_sqlite:
+            session.connection(execution_options={"sqlite_immediate": True})
+        return session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def get_database(request: Request) -> Database:
+    return request.app.state.database
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    database: Database = request.app.state.database
+    session = database.session(write=request.method not in READ_METHODS)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+# scope="function": commit happens before the response is sent, so a failed commit is a 500,
+# never a success the client believes in.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+DatabaseDep = Annotated[Database, Depends(get_database)]

@@ -1,0 +1,61 @@
+"""Offset paging and `sorts=field:asc|desc` ordering, shared by every list.
+
+Each list declares its sortable fields once: `ListParamsDep = list_params("name", "createdAt")`.
+Pages are ordered by the requested sorts and then by id, so two pages never overlap.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal
+
+import sqlalchemy as sa
+from fastapi import Depends, Query
+from sqlalchemy.orm import Session
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class ListParams:
+    offset: int = 0
+    limit: int = DEFAULT_LIMIT
+    sorts: tuple[tuple[str, bool], ...] = field(default_factory=tuple)  # (field, descending)
+
+
+def list_params(*sort_fields: str):
+    """A dependency alias parsing offset, limit and sorts restricted to `sort_fields`."""
+    if sort_fields:
+        values = tuple(f"{name}:{direction}" for name in sort_fields for direction in ("asc", "desc"))
+        sort_type: Any = list[Literal[values]] | None  # type: ignore[valid-type]
+    else:
+        sort_type = None
+
+    def dependency(
+        offset: Annotated[int, Query(ge=0)] = 0,
+        limit: Annotated[int, Query(ge=0, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+        sorts: Annotated[sort_type, Query()] = None,  # type: ignore[valid-type]
+    ) -> ListParams:
+        parsed = tuple((value.split(":")[0], value.endswith(":desc")) for value in sorts or ())
+        return ListParams(offset=offset, limit=limit, sorts=parsed)
+
+    if not sort_fields:
+        def dependency(  # noqa: F811 - lists without sorts take no sorts parameter
+            offset: Annotated[int, Query(ge=0)] = 0,
+            limit: Annotated[int, Query(ge=0, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+        ) -> ListParams:
+            return ListParams(offset=offset, limit=limit)
+
+    return Annotated[ListParams, Depends(dependency)]
+
+
+def paginate(session: Session, query: sa.Select, params: ListParams,
+             columns: Mapping[str, Any], tiebreak: Any, default_sort: Any = None) -> tuple[list[Any], int]:
+    """Run one page of `query` and its total count. `columns` maps sort fields to columns."""
+    total = session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery())) or 0
+    order = [columns[name].desc() if descending else columns[name].asc() for name, descending in params.sorts]
+    if not order and default_sort is not None:
+        order.append(default_sort)
+    order.append(tiebreak.asc())
+    rows = list(session.scalars(query.order_by(*order).offset(params.offset).limit(params.limit)))
+    return rows, total

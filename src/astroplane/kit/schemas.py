@@ -1,0 +1,12 @@
+"""Base for every API schema.
+
+Models are generated from the contract (astroplane.contract.models) on top of ContractModel.
+Unknown request fields are ignored (never stored); optional response fields with no value are
+omitted by the router (see kit.router), never sent as null.
+"""
+
+from pydantic import BaseModel, ConfigDict
+
+
+class ContractModel(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, extra="ignore", serialize_by_alias=True)

@@ -1,0 +1,95 @@
+"""Route-level authorization: every route declares a Permission (or Authenticated) dependency.
+
+Order of checks, the same on every route: a valid token (401) → membership of the organization in
+the path (403) → organization guards such as the IP allow-list (403) → the entity in the path exists
+in that organization (404, so existence never leaks) → the permission on it (403).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from astroplane.auth.dependencies import PrincipalDep
+from astroplane.kit.db import SessionDep
+from astroplane.kit.errors import Forbidden, NotFound
+from astroplane.rbac.permissions import ScopeType
+from astroplane.rbac.principal import Principal, Target
+
+# path parameter -> function(session, organization_id, entity_id) -> Target | None
+ScopeResolver = Callable[[Session, str, str], Target | None]
+SCOPE_RESOLVERS: dict[ScopeType, tuple[str, ScopeResolver]] = {}
+# Checks run on every request that names an organization, after membership (IP allow-list, ...).
+OrganizationGuard = Callable[[Request, Session, Principal, str], None]
+ORGANIZATION_GUARDS: list[OrganizationGuard] = []
+
+
+def register_scope_resolver(scope: ScopeType, path_param: str, resolver: ScopeResolver) -> None:
+    SCOPE_RESOLVERS[scope] = (path_param, resolver)
+
+
+def register_organization_guard(guard: OrganizationGuard) -> None:
+    ORGANIZATION_GUARDS.append(guard)
+
+
+@dataclass(slots=True)
+class AuthContext:
+    principal: Principal
+    organization_id: str
+    target: Target
+
+
+def check_organization(request: Request, session: Session, principal: Principal, organization_id: str) -> None:
+    if not principal.is_member(organization_id):
+        raise Forbidden("The caller is not a member of this organization")
+    for guard in ORGANIZATION_GUARDS:
+        guard(request, session, principal, organization_id)
+
+
+class Permission:
+    """Dependency: the caller holds `permission` on the entity the route's path names.
+
+    `permission=None` asks only for membership of the organization; the service then filters
+    what the caller sees (lists) or checks the entity named in the body (creates).
+    """
+
+    def __init__(self, permission: str | None, scope: ScopeType = ScopeType.ORGANIZATION):
+        self.permission = permission
+        self.scope = scope
+
+    def __repr__(self) -> str:
+        return f"Permission({self.permission!r}, {self.scope.value})"
+
+    def __call__(self, request: Request, principal: PrincipalDep, session: SessionDep) -> AuthContext:
+        organization_id = request.path_params["organizationId"]
+        check_organization(request, session, principal, organization_id)
+        target = Target(organization_id)
+        if self.scope != ScopeType.ORGANIZATION:
+            path_param, resolver = SCOPE_RESOLVERS[self.scope]
+            resolved = resolver(session, organization_id, request.path_params[path_param])
+            if resolved is None:
+                raise NotFound(f"{self.scope.value.capitalize()} not found")
+            target = resolved
+        if self.permission is not None:
+            principal.require(self.permission, target)
+        return AuthContext(principal=principal, organization_id=organization_id, target=target)
+
+
+class Authenticated:
+    """Dependency for the few routes outside an organization: any valid token."""
+
+    def __repr__(self) -> str:
+        return "Authenticated()"
+
+    def __call__(self, principal: PrincipalDep) -> Principal:
+        return principal
+
+
+def permission(name: str | None, scope: ScopeType = ScopeType.ORGANIZATION):
+    """`Annotated` alias for a route parameter that enforces and returns the AuthContext."""
+    return Annotated[AuthContext, Depends(Permission(name, scope))]
+
+
+AuthenticatedDep = Annotated[Principal, Depends(Authenticated())]

@@ -1,0 +1,30 @@
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from astroplane.kit.db import Base
+from astroplane.kit.models import IdMixin
+
+
+class RoleBinding(IdMixin, Base):
+    """A role held by a subject (USER, API_TOKEN or TEAM) at one scope.
+
+    workspace_id and deployment_id are filled for every scope at or below them, so a permission
+    check walks the hierarchy without another query. For DAG scope, dag_id or dag_tag names the DAGs.
+    """
+
+    __tablename__ = "role_bindings"
+    __table_args__ = (
+        sa.Index(None, "subject_type", "subject_id"),
+        sa.Index(None, "organization_id", "scope_type", "workspace_id"),
+        sa.Index(None, "deployment_id"),
+    )
+
+    organization_id: Mapped[str] = mapped_column(sa.ForeignKey("organizations.id", ondelete="CASCADE"))
+    subject_type: Mapped[str] = mapped_column(sa.String(16))
+    subject_id: Mapped[str] = mapped_column(sa.String(25))
+    scope_type: Mapped[str] = mapped_column(sa.String(16))
+    workspace_id: Mapped[str | None] = mapped_column(sa.String(25))
+    deployment_id: Mapped[str | None] = mapped_column(sa.String(25))
+    dag_id: Mapped[str | None] = mapped_column(sa.String(250))
+    dag_tag: Mapped[str | None] = mapped_column(sa.String(250))
+    role: Mapped[str] = mapped_column(sa.String(64))

@@ -1,0 +1,91 @@
+"""Server settings, read from ASTROPLANE_* environment variables.
+
+Secrets that are not configured are generated once and persisted under the data directory, so a
+fresh `make serve` works without setup while a production deployment can pin its own values.
+"""
+
+import functools
+import ipaddress
+import os
+import pathlib
+import secrets
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MIN_SIGNING_KEY_BYTES = 32
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ASTROPLANE_", env_file=None, extra="ignore")
+
+    data_dir: pathlib.Path = pathlib.Path(".astroplane")
+    database_url: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8080
+    public_url: str = ""
+    # HMAC key for API token JWTs; generated and persisted in data_dir when empty.
+    signing_key: str = ""
+    token_issuer: str = "astroplane"
+    token_audience: str = "astro-api"
+    # Peers whose X-Forwarded-For header is believed when deciding the client address.
+    trusted_proxies: list[str] = Field(default_factory=list)
+    max_body_bytes: int = 10 * 1024 * 1024
+    log_level: str = "info"
+    # Seconds each simulated lifecycle step takes; 0 makes transitions immediate (tests).
+    step_delay_seconds: float = 5.0
+    reconcile_interval_seconds: float = 1.0
+    run_reconciler: bool = True
+
+    @field_validator("signing_key")
+    @classmethod
+    def refuse_weak_signing_key(cls, value: str) -> str:
+        if value and len(value.encode()) < MIN_SIGNING_KEY_BYTES:
+            raise ValueError(f"ASTROPLANE_SIGNING_KEY must be at least {MIN_SIGNING_KEY_BYTES} bytes")
+        if value.lower() in {"changethis", "secret", "changeme"}:
+            raise ValueError("ASTROPLANE_SIGNING_KEY is a well-known placeholder; set a random value")
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def valid_proxies(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            ipaddress.ip_network(entry, strict=False)
+        return value
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'astroplane.db').resolve()}"
+
+    @property
+    def base_url(self) -> str:
+        return self.public_url.rstrip("/") or f"http://{self.host}:{self.port}"
+
+    def persisted_secret(self, name: str, configured: str) -> str:
+        """Return `configured`, or a random secret created once in data_dir/<name>."""
+        if configured:
+            return configured
+        path = self.data_dir / name
+        if path.exists():
+            return path.read_text().strip()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        value = secrets.token_urlsafe(48)
+        # O_EXCL: two workers starting at once must agree on one key.
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return path.read_text().strip()
+        with os.fdopen(fd, "w") as handle:
+            handle.write(value)
+        return value
+
+    @functools.cached_property
+    def token_signing_key(self) -> str:
+        return self.persisted_secret("signing.key", self.signing_key)
+
+
+@functools.lru_cache
+def get_settings() -> Settings:
+    return Settings()

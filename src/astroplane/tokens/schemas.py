@@ -1,0 +1,9 @@
+from astroplane.contract.models import (  # noqa: F401 - the contract's shapes for this resource
+    ApiToken,
+    ApiTokenRole,
+    ApiTokensPaginated,
+    CreateApiTokenRequest,
+    SubjectRoles,
+    UpdateApiTokenRequest,
+    UpdateApiTokenRolesRequest,
+)

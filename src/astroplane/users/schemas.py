@@ -1,0 +1,5 @@
+from astroplane.contract.models import (  # noqa: F401 - the contract's shapes for this resource
+    SelfUser,
+    SelfUserRole,
+    SelfUserRoleScope,
+)

@@ -1,0 +1,6 @@
+from astroplane.contract.models import (  # noqa: F401 - the contract's shapes for this resource
+    CreateWorkspaceRequest,
+    UpdateWorkspaceRequest,
+    Workspace,
+    WorkspacesPaginated,
+)

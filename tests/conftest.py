@@ -1,0 +1,190 @@
+"""Every API test runs twice: on a SQLite file and on a PostgreSQL database made for this run.
+
+Databases are created per test session (per xdist worker) and dropped at the end; tests isolate
+themselves by working in an organization of their own (the `org` fixture).
+"""
+
+import os
+import uuid
+from dataclasses import dataclass
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+
+from astroplane import bootstrap
+from astroplane.app import create_app
+from astroplane.kit.db import Database
+from astroplane.kit.migrate import upgrade
+from astroplane.settings import Settings
+
+PG_ADMIN_URL = os.environ.get("ASTROPLANE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def _pg_url(database: str) -> str:
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + database
+
+
+class DatabaseFactory:
+    """Creates throwaway databases and drops them when the run ends."""
+
+    def __init__(self, tmp_path_factory):
+        self.tmp = tmp_path_factory
+        self.created: list[str] = []
+
+    def url(self, backend: str) -> str:
+        name = f"astroplane_test_{uuid.uuid4().hex[:12]}"
+        if backend == "sqlite":
+            return f"sqlite:///{self.tmp.mktemp('db') / (name + '.db')}"
+        admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        self.created.append(name)
+        return _pg_url(name)
+
+    def drop_all(self) -> None:
+        if not self.created:
+            return
+        admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            for name in self.created:
+                connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory):
+    factory = DatabaseFactory(tmp_path_factory)
+    yield factory
+    factory.drop_all()
+
+
+def make_settings(tmp_path, url: str, **overrides) -> Settings:
+    values = dict(database_url=url, data_dir=tmp_path, signing_key="test-signing-key-" + "k" * 32,
+                  run_reconciler=False, step_delay_seconds=0)
+    values.update(overrides)
+    return Settings(**values)
+
+
+@dataclass
+class Server:
+    settings: Settings
+    database: Database
+    client: TestClient
+    backend: str
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def server(request, databases, tmp_path_factory) -> Server:
+    url = databases.url(request.param)
+    database = Database(url)
+    upgrade(database.engine)
+    settings = make_settings(tmp_path_factory.mktemp("data"), url)
+    app = create_app(settings, database)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield Server(settings, database, client, request.param)
+    database.dispose()
+
+
+@dataclass
+class Org:
+    id: str
+    owner_user_id: str
+    token: str
+    name: str
+
+
+class Api:
+    """A client bound to one token: `api.get("/workspaces")` is relative to the org unless it starts with /v1."""
+
+    def __init__(self, server: Server, org: Org, token: str):
+        self.server, self.org, self.token = server, org, token
+
+    def url(self, path: str) -> str:
+        if path.startswith("/v1") or path.startswith("/healthz") or path.startswith("/metrics"):
+            return path
+        return f"/v1/organizations/{self.org.id}{path}"
+
+    def request(self, method: str, path: str, token: str | None = None, **kwargs):
+        headers = kwargs.pop("headers", {})
+        bearer = self.token if token is None else token
+        if bearer:
+            headers["Authorization"] = f"Bearer {bearer}"
+        return self.server.client.request(method, self.url(path), headers=headers, **kwargs)
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, **kw):
+        return self.request("POST", path, **kw)
+
+    def delete(self, path, **kw):
+        return self.request("DELETE", path, **kw)
+
+    def as_token(self, token: str) -> "Api":
+        return Api(self.server, self.org, token)
+
+    def ok(self, method: str, path: str, status: int = 200, **kw):
+        response = self.request(method, path, **kw)
+        assert response.status_code == status, (response.status_code, response.text)
+        return response.json() if response.content else None
+
+
+def new_org(server: Server, name: str | None = None, email: str | None = None) -> Org:
+    name = name or f"org-{uuid.uuid4().hex[:8]}"
+    email = email or f"owner-{uuid.uuid4().hex[:8]}@example.com"
+    from astroplane.auth.codec import TokenCodec
+    session = server.database.session()
+    try:
+        result = bootstrap.init_organization(session, TokenCodec(server.settings), name, email)
+        session.commit()
+    finally:
+        session.close()
+    return Org(result.organization_id, result.user_id, result.token, name)
+
+
+@pytest.fixture
+def org(server) -> Org:
+    return new_org(server)
+
+
+@pytest.fixture
+def api(server, org) -> Api:
+    return Api(server, org, org.token)
+
+
+def assert_no_nulls(value, path="$"):
+    """Optional fields without a value are omitted, never null."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            assert item is not None, f"{path}.{key} is null"
+            assert_no_nulls(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            assert_no_nulls(item, f"{path}[{index}]")
+
+
+def assert_error(response, status: int, *fragments: str):
+    assert response.status_code == status, (response.status_code, response.text)
+    body = response.json()
+    assert set(body) >= {"message", "statusCode", "requestId"}, body
+    assert body["statusCode"] == status
+    uuid.UUID(body["requestId"])
+    for fragment in fragments:
+        assert fragment.lower() in body["message"].lower(), (fragment, body["message"])
+    return body
+
+
+def make_token(api: Api, scope: str, role: str, entity_id: str | None = None, **extra) -> tuple[str, dict]:
+    """Create an API token through the API; returns (token text, ApiToken body)."""
+    body = {"name": f"{scope.lower()}-{role.lower()}", "scope": scope, "role": role, **extra}
+    if entity_id:
+        body["entityId"] = entity_id
+    created = api.ok("POST", "/tokens", json=body)
+    return created["token"], created
+
+
+def make_workspace(api: Api, name: str | None = None, **extra) -> dict:
+    return api.ok("POST", "/workspaces", json={"name": name or f"ws-{uuid.uuid4().hex[:6]}", **extra})
