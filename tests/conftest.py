@@ -20,6 +20,8 @@ from astroplane.settings import Settings
 
 PG_ADMIN_URL = os.environ.get("ASTROPLANE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BACKENDS = ["sqlite", "postgresql"]
+# One key for every server in the run: the cipher is process-wide (see astroplane.kit.crypto).
+TEST_ENCRYPTION_KEY = "0" * 43 + "="
 
 
 def _pg_url(database: str) -> str:
@@ -63,7 +65,7 @@ def databases(tmp_path_factory):
 
 def make_settings(tmp_path, url: str, **overrides) -> Settings:
     values = dict(database_url=url, data_dir=tmp_path, signing_key="test-signing-key-" + "k" * 32,
-                  run_reconciler=False, step_delay_seconds=0)
+                  run_reconciler=False, step_delay_seconds=0, encryption_keys=[TEST_ENCRYPTION_KEY])
     values.update(overrides)
     return Settings(**values)
 

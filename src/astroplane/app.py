@@ -10,6 +10,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from astroplane import resources
 from astroplane.auth.codec import TokenCodec
+from astroplane.kit import crypto
 from astroplane.kit.db import Database
 from astroplane.kit.errors import error_response, install_error_handlers
 from astroplane.kit.middleware import BodyLimitMiddleware, MetricsMiddleware
@@ -24,6 +25,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     settings = settings or get_settings()
     database = database or Database(settings.resolved_database_url)
     resources.wire()
+    crypto.configure(settings.secret_keys)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

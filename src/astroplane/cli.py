@@ -7,6 +7,7 @@ import typer
 import uvicorn
 
 from astroplane.auth.codec import TokenCodec
+from astroplane.kit import crypto
 from astroplane.kit.db import Database
 from astroplane.kit.errors import AstroError
 from astroplane.kit.migrate import upgrade
@@ -20,6 +21,7 @@ DEFAULT_OWNER = "owner@astroplane.local"
 
 
 def _database() -> Database:
+    crypto.configure(get_settings().secret_keys)
     database = Database(get_settings().resolved_database_url)
     upgrade(database.engine)
     return database
@@ -98,6 +100,15 @@ def user_token(email: Annotated[str, typer.Option(help="The user's email")],
         typer.echo(json.dumps({"userId": user.id, "token": token}))
         return
     typer.echo(f"User token for {user.username} ({user.id}):\n{token}")
+
+
+@app.command("rotate-encryption")
+def rotate_encryption() -> None:
+    """Re-encrypt every stored secret under the newest key in ASTROPLANE_ENCRYPTION_KEYS."""
+    from astroplane.models import Base
+
+    count = _run(lambda session, codec: crypto.rotate_all(session, Base.metadata))
+    typer.echo(f"Re-encrypted {count} stored secret value(s) under the newest key.")
 
 
 @app.command()

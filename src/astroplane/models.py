@@ -1,10 +1,11 @@
 """Every table, imported in one place for Alembic and for tests."""
 
 from astroplane.kit.db import Base
+from astroplane.logs.models import DeploymentLogLine
 from astroplane.organizations.models import Organization
 from astroplane.rbac.models import RoleBinding
 from astroplane.tokens.models import ApiToken
 from astroplane.users.models import PersonalToken, User
 from astroplane.workspaces.models import Workspace
 
-__all__ = ["Base", "Organization", "RoleBinding", "ApiToken", "PersonalToken", "User", "Workspace"]
+__all__ = ["Base", "DeploymentLogLine", "Organization", "RoleBinding", "ApiToken", "PersonalToken", "User", "Workspace"]

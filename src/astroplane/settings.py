@@ -13,6 +13,8 @@ import secrets
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from astroplane.kit import crypto
+
 MIN_SIGNING_KEY_BYTES = 32
 
 
@@ -26,6 +28,8 @@ class Settings(BaseSettings):
     public_url: str = ""
     # HMAC key for API token JWTs; generated and persisted in data_dir when empty.
     signing_key: str = ""
+    # Fernet keys for secrets at rest, newest first; generated and persisted in data_dir when empty.
+    encryption_keys: list[str] = Field(default_factory=list)
     token_issuer: str = "astroplane"
     token_audience: str = "astro-api"
     # Peers whose X-Forwarded-For header is believed when deciding the client address.
@@ -63,7 +67,7 @@ class Settings(BaseSettings):
     def base_url(self) -> str:
         return self.public_url.rstrip("/") or f"http://{self.host}:{self.port}"
 
-    def persisted_secret(self, name: str, configured: str) -> str:
+    def persisted_secret(self, name: str, configured: str, factory=lambda: secrets.token_urlsafe(48)) -> str:
         """Return `configured`, or a random secret created once in data_dir/<name>."""
         if configured:
             return configured
@@ -71,7 +75,7 @@ class Settings(BaseSettings):
         if path.exists():
             return path.read_text().strip()
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        value = secrets.token_urlsafe(48)
+        value = factory()
         # O_EXCL: two workers starting at once must agree on one key.
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -84,6 +88,12 @@ class Settings(BaseSettings):
     @functools.cached_property
     def token_signing_key(self) -> str:
         return self.persisted_secret("signing.key", self.signing_key)
+
+    @functools.cached_property
+    def secret_keys(self) -> list[str]:
+        if self.encryption_keys:
+            return list(self.encryption_keys)
+        return [self.persisted_secret("encryption.key", "", factory=crypto.generate_key)]
 
 
 @functools.lru_cache
