@@ -1,0 +1,36 @@
+"""The served OpenAPI document against the reference contract (../shared/tools/contract-diff)."""
+
+import json
+import pathlib
+import subprocess
+import sys
+
+SHARED = pathlib.Path(__file__).resolve().parents[2] / "shared"
+CONTRACT_DIFF = SHARED / "tools" / "contract-diff"
+
+
+def _served_document(server, tmp_path) -> pathlib.Path:
+    path = tmp_path / "openapi.json"
+    path.write_text(json.dumps(server.client.get("/v1/openapi.json").json()))
+    return path
+
+
+def test_every_served_operation_matches_the_contract(server, tmp_path):
+    assert CONTRACT_DIFF.exists(), f"contract-diff not found at {CONTRACT_DIFF}"
+    document = _served_document(server, tmp_path)
+    served = sorted({op["operationId"] for item in json.loads(document.read_text())["paths"].values()
+                     for op in item.values()})
+    only = "^(" + "|".join(served) + ")$"
+    result = subprocess.run([sys.executable, str(CONTRACT_DIFF), str(document), "--only", only],
+                            capture_output=True, text=True)
+    summary = result.stdout.strip().splitlines()[-1]
+    assert result.returncode == 0, result.stdout
+    assert summary.startswith(f"contract: operations {len(served)}/{len(served)}") and "problems 0" in summary
+
+
+def test_served_operation_ids_are_contract_operation_ids(server, tmp_path):
+    reference = json.loads((SHARED / "reference" / "astro-v1.openapi.json").read_text())
+    known = {op["operationId"] for item in reference["paths"].values() for op in item.values()}
+    document = json.loads(_served_document(server, tmp_path).read_text())
+    served = {op["operationId"] for item in document["paths"].values() for op in item.values()}
+    assert served <= known

@@ -1,0 +1,74 @@
+"""GET /users/self, and the rule that every route declares its permission."""
+
+import subprocess
+import sys
+
+from fastapi.routing import APIRoute
+
+from astroplane.rbac.authorize import Authenticated, Permission
+from conftest import assert_error, make_workspace
+
+
+def _user_token(server, email):
+    from astroplane.auth.codec import TokenCodec
+    from astroplane.bootstrap import mint_user_token
+    session = server.database.session()
+    try:
+        user, token = mint_user_token(session, TokenCodec(server.settings), email)
+        session.commit()
+        return user.id, token
+    finally:
+        session.close()
+
+
+def _owner_email(server, org):
+    import sqlalchemy as sa
+    with server.database.engine.connect() as connection:
+        return connection.execute(sa.text("SELECT username FROM users WHERE id = :id"),
+                                  {"id": org.owner_user_id}).scalar()
+
+
+def test_self_user_with_a_user_token(server, api):
+    user_id, token = _user_token(server, _owner_email(server, api.org))
+    me = api.as_token(token).ok("GET", "/v1/users/self")
+    assert me["id"] == user_id == api.org.owner_user_id and me["status"] == "ACTIVE"
+    assert {"role": "ORGANIZATION_OWNER", "scope": {"type": "ORGANIZATION", "entityId": api.org.id}} in me["roles"]
+    assert me["organizationId"] == api.org.id
+    # the person acts with their own roles
+    workspace = make_workspace(api.as_token(token))
+    assert workspace["createdBy"] == {"id": user_id, "subjectType": "USER", "username": me["username"],
+                                      "fullName": me["fullName"]}
+    assert {"role": "WORKSPACE_OWNER", "scope": {"type": "WORKSPACE", "entityId": workspace["id"]}} in \
+        api.as_token(token).ok("GET", "/v1/users/self")["roles"]
+
+
+def test_self_user_with_an_api_token_says_why(api):
+    body = assert_error(api.get("/v1/users/self"), 400, "API token")
+    assert "user token" in body["message"]
+
+
+def test_self_user_needs_a_token(api):
+    assert_error(api.get("/v1/users/self", token=""), 401)
+
+
+def test_every_route_declares_its_permission(server):
+    undeclared = []
+    for route in server.client.app.routes:
+        if not isinstance(route, APIRoute) or not route.path.startswith("/v1"):
+            continue
+        stack, found = list(route.dependant.dependencies), False
+        while stack:
+            dependency = stack.pop()
+            if isinstance(dependency.call, (Permission, Authenticated)):
+                found = True
+                break
+            stack.extend(dependency.dependencies)
+        if not found:
+            undeclared.append(f"{route.methods} {route.path}")
+    assert undeclared == []
+
+
+def test_openapi_command_prints_the_document():
+    output = subprocess.run([sys.executable, "-m", "astroplane.cli", "openapi"], capture_output=True, text=True,
+                            check=True).stdout
+    assert '"operationId": "ListOrganizations"' in output
