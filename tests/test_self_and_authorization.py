@@ -68,6 +68,15 @@ def test_every_route_declares_its_permission(server):
     assert undeclared == []
 
 
+def test_every_handler_runs_on_the_event_loop(server):
+    """Sync handlers would go through the threadpool (see astroplane.kit.db for why not)."""
+    import inspect
+    sync = [route.path for route in server.client.app.routes
+            if isinstance(route, APIRoute) and route.path.startswith("/v1")
+            and not inspect.iscoroutinefunction(route.endpoint)]
+    assert sync == []
+
+
 def test_openapi_command_prints_the_document():
     output = subprocess.run([sys.executable, "-m", "astroplane.cli", "openapi"], capture_output=True, text=True,
                             check=True).stdout

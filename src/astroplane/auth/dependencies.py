@@ -45,7 +45,7 @@ def load_principal(session: Session, claims: TokenClaims) -> Principal:
     return Principal(kind="USER", id=user.id, name=user.username, grants=grants)
 
 
-def get_principal(request: Request, session: SessionDep) -> Principal:
+async def get_principal(request: Request, session: SessionDep) -> Principal:
     cached = request.scope.get("astroplane.principal")
     if cached is not None:
         return cached
@@ -61,7 +61,7 @@ def get_principal(request: Request, session: SessionDep) -> Principal:
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def get_codec(request: Request) -> TokenCodec:
+async def get_codec(request: Request) -> TokenCodec:
     return request.app.state.token_codec
 
 

@@ -31,7 +31,7 @@ def list_params(*sort_fields: str):
     else:
         sort_type = None
 
-    def dependency(
+    async def dependency(
         offset: Annotated[int, Query(ge=0)] = 0,
         limit: Annotated[int, Query(ge=0, le=MAX_LIMIT)] = DEFAULT_LIMIT,
         sorts: Annotated[sort_type, Query()] = None,  # type: ignore[valid-type]
@@ -40,7 +40,7 @@ def list_params(*sort_fields: str):
         return ListParams(offset=offset, limit=limit, sorts=parsed)
 
     if not sort_fields:
-        def dependency(  # noqa: F811 - lists without sorts take no sorts parameter
+        async def dependency(  # noqa: F811 - lists without sorts take no sorts parameter
             offset: Annotated[int, Query(ge=0)] = 0,
             limit: Annotated[int, Query(ge=0, le=MAX_LIMIT)] = DEFAULT_LIMIT,
         ) -> ListParams:

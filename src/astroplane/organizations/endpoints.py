@@ -17,7 +17,7 @@ ProductPlanFilter = Literal["BASIC", "BUSINESS_CRITICAL", "PREMIUM", "STANDARD",
 
 
 @router.get("/organizations", operation_id="ListOrganizations", response_model=schemas.OrganizationsPaginated)
-def list_organizations(
+async def list_organizations(
     session: SessionDep, principal: AuthenticatedDep, params: OrganizationListParams,
     productPlan: Annotated[ProductPlanFilter | None, Query()] = None,
     astronomerProduct: Annotated[Literal["ASTRO"] | None, Query()] = None,
@@ -28,12 +28,12 @@ def list_organizations(
 
 
 @router.get("/organizations/{organizationId}", operation_id="GetOrganization", response_model=schemas.Organization)
-def get_organization(session: SessionDep, auth: OrganizationMember,
+async def get_organization(session: SessionDep, auth: OrganizationMember,
                      isLookUpOnly: Annotated[bool | None, Query()] = None):
     return service.get_organization(session, auth)
 
 
 @router.post("/organizations/{organizationId}", operation_id="UpdateOrganization",
              response_model=schemas.Organization)
-def update_organization(session: SessionDep, auth: OrganizationUpdate, body: schemas.UpdateOrganizationRequest):
+async def update_organization(session: SessionDep, auth: OrganizationUpdate, body: schemas.UpdateOrganizationRequest):
     return service.update_organization(session, auth, body)

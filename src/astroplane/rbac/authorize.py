@@ -62,7 +62,7 @@ class Permission:
     def __repr__(self) -> str:
         return f"Permission({self.permission!r}, {self.scope.value})"
 
-    def __call__(self, request: Request, principal: PrincipalDep, session: SessionDep) -> AuthContext:
+    async def __call__(self, request: Request, principal: PrincipalDep, session: SessionDep) -> AuthContext:
         organization_id = request.path_params["organizationId"]
         check_organization(request, session, principal, organization_id)
         target = Target(organization_id)
@@ -83,7 +83,7 @@ class Authenticated:
     def __repr__(self) -> str:
         return "Authenticated()"
 
-    def __call__(self, principal: PrincipalDep) -> Principal:
+    async def __call__(self, principal: PrincipalDep) -> Principal:
         return principal
 
 

@@ -19,7 +19,7 @@ PATH = "/organizations/{organizationId}/tokens"
 
 
 @router.get(PATH, operation_id="ListApiTokens", response_model=schemas.ApiTokensPaginated)
-def list_api_tokens(
+async def list_api_tokens(
     session: SessionDep, auth: OrganizationMember, params: TokenListParams,
     workspaceId: Annotated[str | None, Query()] = None,
     deploymentId: Annotated[str | None, Query()] = None,
@@ -34,33 +34,33 @@ def list_api_tokens(
 
 
 @router.post(PATH, operation_id="CreateApiToken", response_model=schemas.ApiToken)
-def create_api_token(session: SessionDep, codec: CodecDep, auth: OrganizationMember,
+async def create_api_token(session: SessionDep, codec: CodecDep, auth: OrganizationMember,
                      body: schemas.CreateApiTokenRequest):
     return service.create_token(session, codec, auth, body)
 
 
 @router.get(PATH + "/{tokenId}", operation_id="GetApiToken", response_model=schemas.ApiToken)
-def get_api_token(session: SessionDep, auth: OrganizationMember, tokenId: str):
+async def get_api_token(session: SessionDep, auth: OrganizationMember, tokenId: str):
     return service.get_token(session, auth, tokenId)
 
 
 @router.post(PATH + "/{tokenId}", operation_id="UpdateApiToken", response_model=schemas.ApiToken)
-def update_api_token(session: SessionDep, auth: OrganizationMember, tokenId: str,
+async def update_api_token(session: SessionDep, auth: OrganizationMember, tokenId: str,
                      body: schemas.UpdateApiTokenRequest):
     return service.update_token(session, auth, tokenId, body)
 
 
 @router.post(PATH + "/{tokenId}/roles", operation_id="UpdateApiTokenRoles", response_model=schemas.SubjectRoles)
-def update_api_token_roles(session: SessionDep, auth: OrganizationMember, tokenId: str,
+async def update_api_token_roles(session: SessionDep, auth: OrganizationMember, tokenId: str,
                            body: schemas.UpdateApiTokenRolesRequest):
     return service.update_token_roles(session, auth, tokenId, body)
 
 
 @router.post(PATH + "/{tokenId}/rotate", operation_id="RotateApiToken", response_model=schemas.ApiToken)
-def rotate_api_token(session: SessionDep, codec: CodecDep, auth: OrganizationMember, tokenId: str):
+async def rotate_api_token(session: SessionDep, codec: CodecDep, auth: OrganizationMember, tokenId: str):
     return service.rotate_token(session, codec, auth, tokenId)
 
 
 @router.delete(PATH + "/{tokenId}", operation_id="DeleteApiToken", status_code=204, response_class=Response)
-def delete_api_token(session: SessionDep, auth: OrganizationMember, tokenId: str) -> None:
+async def delete_api_token(session: SessionDep, auth: OrganizationMember, tokenId: str) -> None:
     service.delete_token(session, auth, tokenId)

@@ -11,6 +11,6 @@ router = AstroRouter(tags=["self"])
 
 
 @router.get("/users/self", operation_id="GetSelfUser", response_model=schemas.SelfUser)
-def get_self_user(session: SessionDep, principal: AuthenticatedDep,
+async def get_self_user(session: SessionDep, principal: AuthenticatedDep,
                   createIfNotExist: Annotated[bool | None, Query()] = None):
     return service.get_self(session, principal)

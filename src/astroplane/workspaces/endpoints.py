@@ -21,28 +21,28 @@ PATH = "/organizations/{organizationId}/workspaces"
 
 
 @router.get(PATH, operation_id="ListWorkspaces", response_model=schemas.WorkspacesPaginated)
-def list_workspaces(session: SessionDep, auth: OrganizationMember, params: WorkspaceListParams,
+async def list_workspaces(session: SessionDep, auth: OrganizationMember, params: WorkspaceListParams,
                     workspaceIds: Annotated[list[str] | None, Query()] = None,
                     names: Annotated[list[str] | None, Query()] = None):
     return service.list_workspaces(session, auth, params, workspace_ids=workspaceIds, names=names)
 
 
 @router.post(PATH, operation_id="CreateWorkspace", response_model=schemas.Workspace)
-def create_workspace(session: SessionDep, auth: WorkspaceCreate, body: schemas.CreateWorkspaceRequest):
+async def create_workspace(session: SessionDep, auth: WorkspaceCreate, body: schemas.CreateWorkspaceRequest):
     return service.create_workspace(session, auth, body)
 
 
 @router.get(PATH + "/{workspaceId}", operation_id="GetWorkspace", response_model=schemas.Workspace)
-def get_workspace(session: SessionDep, auth: WorkspaceRead):
+async def get_workspace(session: SessionDep, auth: WorkspaceRead):
     return service.get_workspace(session, auth)
 
 
 @router.post(PATH + "/{workspaceId}", operation_id="UpdateWorkspace", response_model=schemas.Workspace)
-def update_workspace(session: SessionDep, auth: WorkspaceUpdate, body: schemas.UpdateWorkspaceRequest):
+async def update_workspace(session: SessionDep, auth: WorkspaceUpdate, body: schemas.UpdateWorkspaceRequest):
     return service.update_workspace(session, auth, body)
 
 
 @router.delete(PATH + "/{workspaceId}", operation_id="DeleteWorkspace", status_code=204,
                response_class=Response)
-def delete_workspace(session: SessionDep, auth: WorkspaceDelete) -> None:
+async def delete_workspace(session: SessionDep, auth: WorkspaceDelete) -> None:
     service.delete_workspace(session, auth)
