@@ -145,3 +145,25 @@ def test_list_filters_and_visibility(api):
     named = api.ok("GET", "/tokens", params={"sorts": "name:desc", "limit": 1000})
     names = [t["name"] for t in named["tokens"]]
     assert names == sorted(names, reverse=True)
+
+
+def test_revocation_and_role_changes_reach_every_server_process_at_once(server, api):
+    """Two app instances on one database stand in for two workers with their own caches."""
+    from fastapi.testclient import TestClient
+
+    from astroplane.app import create_app
+    from conftest import Api
+
+    workspace = make_workspace(api)
+    value, created = make_token(api, "WORKSPACE", "WORKSPACE_OPERATOR", workspace["id"])
+    with TestClient(create_app(server.settings, server.database)) as other_client:
+        other = Api(type(server)(server.settings, server.database, other_client, server.backend), api.org, value)
+        assert other.ok("GET", f"/workspaces/{workspace['id']}")["id"] == workspace["id"]  # now cached there
+        api.ok("POST", f"/tokens/{created['id']}/roles", json={"roles": [
+            {"entityType": "WORKSPACE", "entityId": workspace["id"], "role": "WORKSPACE_ACCESSOR"}]})
+        assert other.get("/tokens").json()["tokens"] == []  # the operator's token view is gone
+        rotated = api.ok("POST", f"/tokens/{created['id']}/rotate")["token"]
+        assert_error(other.get(f"/workspaces/{workspace['id']}"), 401)
+        assert other.as_token(rotated).ok("GET", f"/workspaces/{workspace['id']}")["id"] == workspace["id"]
+        api.ok("DELETE", f"/tokens/{created['id']}", 204)
+        assert_error(other.as_token(rotated).get(f"/workspaces/{workspace['id']}"), 401)

@@ -3,9 +3,10 @@
 from astroplane.kit.db import Base
 from astroplane.logs.models import DeploymentLogLine
 from astroplane.organizations.models import Organization
-from astroplane.rbac.models import RoleBinding
+from astroplane.rbac import epoch  # noqa: F401 - installs the authz epoch listeners
+from astroplane.rbac.models import AuthzEpoch, RoleBinding
 from astroplane.tokens.models import ApiToken
 from astroplane.users.models import PersonalToken, User
 from astroplane.workspaces.models import Workspace
 
-__all__ = ["Base", "DeploymentLogLine", "Organization", "RoleBinding", "ApiToken", "PersonalToken", "User", "Workspace"]
+__all__ = ["Base", "DeploymentLogLine", "Organization", "AuthzEpoch", "RoleBinding", "ApiToken", "PersonalToken", "User", "Workspace"]

@@ -7,6 +7,7 @@ the database keeps only the current `jti`, so an old value stops working at once
 
 import datetime as dt
 import secrets
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,13 +25,19 @@ class TokenClaims:
     subject_id: str
     version: str
     organization_id: str | None
+    expires_at: float | None = None
 
 
 class TokenCodec:
+    # Verified claims by token text: a token's claims never change, so the signature is checked once
+    # per process; expiry is still checked on every use.
+    CACHE_SIZE = 20_000
+
     def __init__(self, settings: Settings):
         self._key = settings.token_signing_key
         self._issuer = settings.token_issuer
         self._audience = settings.token_audience
+        self._verified: dict[str, TokenClaims] = {}
 
     @staticmethod
     def new_version() -> str:
@@ -62,6 +69,19 @@ class TokenCodec:
 
     def decode(self, token: str) -> TokenClaims | None:
         """Verified claims, or None for anything forged, expired, malformed or foreign."""
+        claims = self._verified.get(token)
+        if claims is not None:
+            if claims.expires_at is not None and claims.expires_at <= time.time():
+                return None
+            return claims
+        claims = self._verify(token)
+        if claims is not None:
+            if len(self._verified) >= self.CACHE_SIZE:
+                self._verified.clear()
+            self._verified[token] = claims
+        return claims
+
+    def _verify(self, token: str) -> TokenClaims | None:
         try:
             claims = jwt.decode(token, self._key, algorithms=[ALGORITHM], audience=self._audience,
                                 issuer=self._issuer, options={"require": ["sub", "jti", "iat"]})
@@ -71,7 +91,7 @@ class TokenCodec:
         if kind not in ("API_TOKEN", "USER"):
             return None
         return TokenClaims(kind=kind, subject_id=str(claims["sub"]), version=str(claims["jti"]),
-                           organization_id=claims.get("org_id"))
+                           organization_id=claims.get("org_id"), expires_at=claims.get("exp"))
 
 
 def short_token(token: str) -> str:

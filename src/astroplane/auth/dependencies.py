@@ -9,6 +9,7 @@ from astroplane.auth.codec import TokenClaims, TokenCodec
 from astroplane.kit.db import SessionDep
 from astroplane.kit.errors import Unauthorized
 from astroplane.kit.time import utcnow
+from astroplane.rbac.epoch import current as epoch_now
 from astroplane.rbac.principal import Principal
 from astroplane.rbac.repository import RoleBindingRepository
 from astroplane.tokens.models import ApiToken
@@ -34,7 +35,7 @@ def load_principal(session: Session, claims: TokenClaims) -> Principal:
         grants = bindings.grants(bindings.for_subject("API_TOKEN", token.id))
         return Principal(kind="API_TOKEN", id=token.id, name=token.name, grants=grants,
                          home_organization_id=token.organization_id, token_scope=token.scope,
-                         token_entity_id=token.entity_id)
+                         token_entity_id=token.entity_id, expires_at=token.end_at)
     personal = session.get(PersonalToken, claims.version)
     if personal is None or personal.user_id != claims.subject_id or personal.revoked_at is not None:
         raise Unauthorized("The user token was revoked")
@@ -45,6 +46,34 @@ def load_principal(session: Session, claims: TokenClaims) -> Principal:
     return Principal(kind="USER", id=user.id, name=user.username, grants=grants)
 
 
+class PrincipalCache:
+    """Principals by (kind, subject, token version), valid while the authz epoch stands still.
+
+    Any change that could alter a caller's rights bumps the epoch (rbac.epoch), so the one cheap
+    epoch read per request is what keeps revocation, rotation and role changes immediate.
+    """
+
+    MAX_ENTRIES = 20_000
+
+    def __init__(self) -> None:
+        self._epoch: int | None = None
+        self._entries: dict[tuple[str, str, str], Principal] = {}
+
+    def get(self, key: tuple[str, str, str], epoch: int) -> Principal | None:
+        if epoch != self._epoch:
+            self._entries.clear()
+            self._epoch = epoch
+            return None
+        return self._entries.get(key)
+
+    def put(self, key: tuple[str, str, str], epoch: int, principal: Principal) -> None:
+        if epoch != self._epoch:
+            return
+        if len(self._entries) >= self.MAX_ENTRIES:
+            self._entries.clear()
+        self._entries[key] = principal
+
+
 async def get_principal(request: Request, session: SessionDep) -> Principal:
     cached = request.scope.get("astroplane.principal")
     if cached is not None:
@@ -53,7 +82,12 @@ async def get_principal(request: Request, session: SessionDep) -> Principal:
     claims = codec.decode(_bearer(request))
     if claims is None:
         raise Unauthorized("The token is invalid or expired")
-    principal = load_principal(session, claims)
+    cache: PrincipalCache = request.app.state.principal_cache
+    key, epoch = (claims.kind, claims.subject_id, claims.version), epoch_now(session)
+    principal = cache.get(key, epoch)
+    if principal is None or (principal.expires_at is not None and principal.expires_at <= utcnow()):
+        principal = load_principal(session, claims)
+        cache.put(key, epoch, principal)
     request.scope["astroplane.principal"] = principal
     return principal
 

@@ -28,3 +28,14 @@ class RoleBinding(IdMixin, Base):
     dag_id: Mapped[str | None] = mapped_column(sa.String(250))
     dag_tag: Mapped[str | None] = mapped_column(sa.String(250))
     role: Mapped[str] = mapped_column(sa.String(64))
+
+
+class AuthzEpoch(Base):
+    """A counter bumped by every change that can alter what some caller may do (role bindings,
+    tokens, users, teams, custom roles). Cached principals are valid while it stands still, so a
+    revocation or role change takes effect on the very next request, in every server process."""
+
+    __tablename__ = "authz_epoch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    epoch: Mapped[int] = mapped_column(sa.BigInteger, default=0)

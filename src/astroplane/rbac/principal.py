@@ -1,5 +1,6 @@
 """Who is calling, and what they may do where."""
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from astroplane.kit.errors import Forbidden
@@ -49,6 +50,7 @@ class Principal:
     home_organization_id: str | None = None
     token_scope: str | None = None
     token_entity_id: str | None = None
+    expires_at: dt.datetime | None = None
 
     @property
     def subject(self) -> tuple[str, str]:
