@@ -115,3 +115,10 @@ def test_oversized_body_is_413(server, api):
     body = assert_error(api.post("/workspaces", content=b"x" * (limit + 1),
                                  headers={"content-type": "application/json"}), 413)
     assert body["statusCode"] == 413
+
+
+def test_method_not_allowed_lists_every_method_of_the_path(api):
+    workspace = make_workspace(api)
+    response = api.request("PUT", f"/workspaces/{workspace['id']}")
+    assert_error(response, 405)
+    assert set(response.headers["allow"].replace(" ", "").split(",")) >= {"GET", "POST", "DELETE"}

@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 
 import sqlalchemy as sa
 from fastapi import FastAPI, Request
+from fastapi.routing import APIRoute
 from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
@@ -53,6 +54,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     install_error_handlers(app)
     for router in resources.ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
+    # the contract's routes as declared (FastAPI wraps included routers); tests and 405s read them
+    app.state.api_prefix = API_PREFIX
+    app.state.api_routes = [route for router in resources.ROUTERS for route in router.routes
+                            if isinstance(route, APIRoute)]
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
 
     @app.get("/healthz", include_in_schema=False)

@@ -96,6 +96,20 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
     return errors
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some API route serves on this path (one path's methods are separate routes)."""
+    prefix = getattr(request.app.state, "api_prefix", "")
+    path = request.url.path
+    if not path.startswith(prefix):
+        return []
+    path = path[len(prefix):]
+    methods: set[str] = set()
+    for route in getattr(request.app.state, "api_routes", ()):
+        if route.path_regex.match(path):
+            methods |= route.methods
+    return sorted(methods)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AstroError)
     async def astro_error(request: Request, exc: AstroError):
@@ -114,6 +128,8 @@ def install_error_handlers(app: FastAPI) -> None:
         response = error_response(request, exc.status_code, message or messages.get(exc.status_code, "Error"))
         if exc.headers:
             response.headers.update(exc.headers)
+        if exc.status_code == 405:
+            response.headers["Allow"] = ", ".join(allowed_methods(request))
         return response
 
     @app.exception_handler(Exception)

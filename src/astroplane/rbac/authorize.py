@@ -5,11 +5,12 @@ the path (403) → organization guards such as the IP allow-list (403) → the e
 in that organization (404, so existence never leaks) → the permission on it (403).
 """
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 
 from astroplane.auth.dependencies import PrincipalDep
@@ -26,7 +27,13 @@ OrganizationGuard = Callable[[Request, Session, Principal, str], None]
 ORGANIZATION_GUARDS: list[OrganizationGuard] = []
 
 
+# The path parameter that names each scope's entity, fixed so routes can declare it up front.
+SCOPE_PATH_PARAMS = {ScopeType.WORKSPACE: "workspaceId", ScopeType.DEPLOYMENT: "deploymentId"}
+
+
 def register_scope_resolver(scope: ScopeType, path_param: str, resolver: ScopeResolver) -> None:
+    if SCOPE_PATH_PARAMS.get(scope) != path_param:
+        raise ValueError(f"{scope.value} entities are named by the path parameter {SCOPE_PATH_PARAMS.get(scope)}")
     SCOPE_RESOLVERS[scope] = (path_param, resolver)
 
 
@@ -52,23 +59,35 @@ class Permission:
     """Dependency: the caller holds `permission` on the entity the route's path names.
 
     `permission=None` asks only for membership of the organization; the service then filters
-    what the caller sees (lists) or checks the entity named in the body (creates).
+    what the caller sees (lists) or checks the entity named in the body (creates). The path
+    parameters it reads are declared in its signature, so they appear in the OpenAPI document.
     """
 
     def __init__(self, permission: str | None, scope: ScopeType = ScopeType.ORGANIZATION):
         self.permission = permission
         self.scope = scope
+        path_params = ["organizationId"]
+        if scope != ScopeType.ORGANIZATION:
+            path_params.append(SCOPE_PATH_PARAMS[scope])
+        self.__signature__ = inspect.Signature([
+            inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request),
+            inspect.Parameter("principal", inspect.Parameter.KEYWORD_ONLY, annotation=PrincipalDep),
+            inspect.Parameter("session", inspect.Parameter.KEYWORD_ONLY, annotation=SessionDep),
+            *(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=Annotated[str, Path()])
+              for name in path_params),
+        ], return_annotation=AuthContext)
 
     def __repr__(self) -> str:
         return f"Permission({self.permission!r}, {self.scope.value})"
 
-    async def __call__(self, request: Request, principal: PrincipalDep, session: SessionDep) -> AuthContext:
-        organization_id = request.path_params["organizationId"]
+    async def __call__(self, *, request: Request, principal: Principal, session: Session, **path: str
+                       ) -> AuthContext:
+        organization_id = path["organizationId"]
         check_organization(request, session, principal, organization_id)
         target = Target(organization_id)
         if self.scope != ScopeType.ORGANIZATION:
             path_param, resolver = SCOPE_RESOLVERS[self.scope]
-            resolved = resolver(session, organization_id, request.path_params[path_param])
+            resolved = resolver(session, organization_id, path[path_param])
             if resolved is None:
                 raise NotFound(f"{self.scope.value.capitalize()} not found")
             target = resolved

@@ -1,6 +1,6 @@
 from sqlalchemy.orm import Session
 
-from astroplane.kit.errors import BadRequest, Unauthorized
+from astroplane.kit.errors import Forbidden, Unauthorized
 from astroplane.rbac.permissions import ScopeType
 from astroplane.rbac.principal import Principal
 from astroplane.rbac.repository import RoleBindingRepository
@@ -24,8 +24,8 @@ def _role_scope(binding) -> schemas.SelfUserRoleScope:
 
 def get_self(session: Session, principal: Principal) -> schemas.SelfUser:
     if principal.kind != "USER":
-        raise BadRequest("GET /users/self describes a person; this request used an API token. "
-                         "Use a user token (astroplane user-token) or read the token with GetApiToken.")
+        raise Forbidden("GET /users/self describes a person, and this request used an API token. "
+                        "Use a user token (astroplane user-token), or read the token with GetApiToken.")
     user = UserRepository(session).get(principal.id)
     if user is None:
         raise Unauthorized("The user no longer exists")
