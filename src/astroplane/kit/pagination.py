@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 1000
+# Beyond any real table, and inside every database's integer range.
+MAX_OFFSET = 2**31 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +34,7 @@ def list_params(*sort_fields: str):
         sort_type = None
 
     async def dependency(
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
         limit: Annotated[int, Query(ge=0, le=MAX_LIMIT)] = DEFAULT_LIMIT,
         sorts: Annotated[sort_type, Query()] = None,  # type: ignore[valid-type]
     ) -> ListParams:
@@ -41,7 +43,7 @@ def list_params(*sort_fields: str):
 
     if not sort_fields:
         async def dependency(  # noqa: F811 - lists without sorts take no sorts parameter
-            offset: Annotated[int, Query(ge=0)] = 0,
+            offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
             limit: Annotated[int, Query(ge=0, le=MAX_LIMIT)] = DEFAULT_LIMIT,
         ) -> ListParams:
             return ListParams(offset=offset, limit=limit)

@@ -1,0 +1,61 @@
+"""A real astroplane process on a free port, for tests that need one (fuzzing, crashes)."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+CLI = [sys.executable, "-m", "astroplane.cli"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    def __init__(self, data_dir, database_url: str, **settings: str):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, "ASTROPLANE_DATA_DIR": str(data_dir), "ASTROPLANE_DATABASE_URL": database_url,
+                    "ASTROPLANE_RUN_RECONCILER": "false", "ASTROPLANE_STEP_DELAY_SECONDS": "0",
+                    **{f"ASTROPLANE_{k.upper()}": v for k, v in settings.items()}}
+        self.process: subprocess.Popen | None = None
+        self.log_path = os.path.join(str(data_dir), "server.log")
+
+    def cli(self, *args: str) -> dict:
+        out = subprocess.run([*CLI, *args, "--json"], capture_output=True, text=True, env=self.env, timeout=60)
+        assert out.returncode == 0, out.stderr
+        return json.loads(out.stdout)
+
+    def start(self) -> "LiveServer":
+        log = open(self.log_path, "a")
+        self.process = subprocess.Popen([*CLI, "serve", "--port", str(self.port)], stdout=log,
+                                        stderr=subprocess.STDOUT, env=self.env)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{self.base}/healthz", timeout=1)
+                return self
+            except OSError:
+                assert self.process.poll() is None, open(self.log_path).read()
+                time.sleep(0.1)
+        raise AssertionError("server did not become healthy")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+
+    def kill(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=20)
+
+    def logs(self) -> str:
+        with open(self.log_path) as handle:
+            return handle.read()
