@@ -6,7 +6,7 @@ from prometheus_client import Counter, Histogram
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from astroplane.kit.errors import PayloadTooLarge, error_response
+from astroplane.kit.errors import BadRequest, PayloadTooLarge, error_response
 
 REQUESTS = Counter("astroplane_http_requests_total", "HTTP requests served", ["method", "route", "status"])
 LATENCY = Histogram("astroplane_http_request_duration_seconds", "HTTP request latency", ["method", "route"],
@@ -14,7 +14,8 @@ LATENCY = Histogram("astroplane_http_request_duration_seconds", "HTTP request la
 
 
 class BodyLimitMiddleware:
-    """Refuses bodies above a byte limit, by Content-Length or while streaming."""
+    """Refuses bodies above a byte limit, by Content-Length or while streaming, and NUL characters
+    (which no text column can store) in the query string or a JSON body."""
 
     def __init__(self, app: ASGIApp, max_bytes: int):
         self.app = app
@@ -26,24 +27,34 @@ class BodyLimitMiddleware:
             return
         for name, value in scope.get("headers", ()):
             if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
-                await _too_large(scope, receive, send)
+                await _refuse(scope, receive, send, 413, PayloadTooLarge.default_message)
                 return
+        if _NUL in scope.get("query_string", b"") or _NUL in scope.get("raw_path", b""):
+            await _refuse(scope, receive, send, 400, "NUL characters are not allowed in the URL")
+            return
         received = 0
 
         async def limited_receive() -> Message:
             nonlocal received
             message = await receive()
             if message["type"] == "http.request":
-                received += len(message.get("body", b""))
+                chunk = message.get("body", b"")
+                received += len(chunk)
                 if received > self.max_bytes:
                     raise PayloadTooLarge()
+                if _JSON_NUL in chunk or b"\x00" in chunk:
+                    raise BadRequest("NUL characters are not allowed in request bodies", field="body")
             return message
 
         await self.app(scope, limited_receive, send)
 
 
-async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
-    response = error_response(Request(scope, receive), 413, PayloadTooLarge.default_message)
+_NUL = b"%00"
+_JSON_NUL = b"\\u0000"
+
+
+async def _refuse(scope: Scope, receive: Receive, send: Send, status: int, message: str) -> None:
+    response = error_response(Request(scope, receive), status, message)
     await response(scope, receive, send)
 
 

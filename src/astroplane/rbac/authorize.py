@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from astroplane.auth.dependencies import PrincipalDep
 from astroplane.kit.db import SessionDep
 from astroplane.kit.errors import Forbidden, NotFound
+from astroplane.kit.ids import is_id
 from astroplane.rbac.permissions import ScopeType
 from astroplane.rbac.principal import Principal, Target
 
@@ -83,6 +84,9 @@ class Permission:
     async def __call__(self, *, request: Request, principal: Principal, session: Session, **path: str
                        ) -> AuthContext:
         organization_id = path["organizationId"]
+        for name, value in request.path_params.items():
+            if name.endswith("Id") and not is_id(value):
+                raise NotFound(f"No resource has the id {value[:40]!r}")
         check_organization(request, session, principal, organization_id)
         target = Target(organization_id)
         if self.scope != ScopeType.ORGANIZATION:
