@@ -73,3 +73,13 @@ def test_deleting_a_workspace_revokes_its_tokens(api):
     api.ok("DELETE", f"/workspaces/{workspace['id']}", 204)
     assert_error(api.as_token(token).get("/workspaces"), 401)
     assert_error(api.get(f"/tokens/{created['id']}"), 404)
+
+
+def test_cached_names_follow_renames_at_once(api):
+    workspace = make_workspace(api)
+    assert api.ok("GET", f"/workspaces/{workspace['id']}")["organizationName"] == api.org.name
+    api.ok("POST", "", json={"name": api.org.name + "-x", "billingEmail": "b@example.com", "isScimEnabled": False})
+    assert api.ok("GET", f"/workspaces/{workspace['id']}")["organizationName"] == api.org.name + "-x"
+    token_id = workspace["createdBy"]["id"]
+    api.ok("POST", f"/tokens/{token_id}", json={"name": "renamed-owner-token"})
+    assert api.ok("GET", f"/workspaces/{workspace['id']}")["createdBy"]["apiTokenName"] == "renamed-owner-token"

@@ -11,8 +11,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from astroplane import resources
 from astroplane.auth.codec import TokenCodec
-from astroplane.auth.dependencies import PrincipalCache
 from astroplane.kit import crypto
+from astroplane.kit.cache import EpochCache
 from astroplane.kit.db import Database
 from astroplane.kit.errors import error_response, install_error_handlers
 from astroplane.kit.middleware import BodyLimitMiddleware, MetricsMiddleware
@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     app.state.database = database
     app.state.token_codec = TokenCodec(settings)
-    app.state.principal_cache = PrincipalCache()
+    app.state.epoch_cache = EpochCache()
     install_error_handlers(app)
     for router in resources.ROUTERS:
         app.include_router(router, prefix=API_PREFIX)

@@ -6,6 +6,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from astroplane.auth.codec import TokenClaims, TokenCodec
+from astroplane.kit.cache import EpochCache, attach, cached
 from astroplane.kit.db import SessionDep
 from astroplane.kit.errors import Unauthorized
 from astroplane.kit.time import utcnow
@@ -46,48 +47,23 @@ def load_principal(session: Session, claims: TokenClaims) -> Principal:
     return Principal(kind="USER", id=user.id, name=user.username, grants=grants)
 
 
-class PrincipalCache:
-    """Principals by (kind, subject, token version), valid while the authz epoch stands still.
-
-    Any change that could alter a caller's rights bumps the epoch (rbac.epoch), so the one cheap
-    epoch read per request is what keeps revocation, rotation and role changes immediate.
-    """
-
-    MAX_ENTRIES = 20_000
-
-    def __init__(self) -> None:
-        self._epoch: int | None = None
-        self._entries: dict[tuple[str, str, str], Principal] = {}
-
-    def get(self, key: tuple[str, str, str], epoch: int) -> Principal | None:
-        if epoch != self._epoch:
-            self._entries.clear()
-            self._epoch = epoch
-            return None
-        return self._entries.get(key)
-
-    def put(self, key: tuple[str, str, str], epoch: int, principal: Principal) -> None:
-        if epoch != self._epoch:
-            return
-        if len(self._entries) >= self.MAX_ENTRIES:
-            self._entries.clear()
-        self._entries[key] = principal
-
-
 async def get_principal(request: Request, session: SessionDep) -> Principal:
-    cached = request.scope.get("astroplane.principal")
-    if cached is not None:
-        return cached
+    known = request.scope.get("astroplane.principal")
+    if known is not None:
+        return known
     codec: TokenCodec = request.app.state.token_codec
     claims = codec.decode(_bearer(request))
     if claims is None:
         raise Unauthorized("The token is invalid or expired")
-    cache: PrincipalCache = request.app.state.principal_cache
-    key, epoch = (claims.kind, claims.subject_id, claims.version), epoch_now(session)
-    principal = cache.get(key, epoch)
-    if principal is None or (principal.expires_at is not None and principal.expires_at <= utcnow()):
-        principal = load_principal(session, claims)
-        cache.put(key, epoch, principal)
+    # Every request reads the authz epoch once, here; the cached principal (and every other
+    # epoch-cached row, see kit.cache) is trusted only while it stands still.
+    cache: EpochCache = request.app.state.epoch_cache
+    cache.sync(epoch_now(session))
+    attach(session, cache)
+    principal = cached(session, "principal", (claims.kind, claims.subject_id, claims.version),
+                       lambda: load_principal(session, claims))
+    if principal.expires_at is not None and principal.expires_at <= utcnow():
+        raise Unauthorized("The API token has expired")
     request.scope["astroplane.principal"] = principal
     return principal
 

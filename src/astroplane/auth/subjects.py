@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from astroplane.contract.models import BasicSubjectProfile
+from astroplane.kit.cache import cached
 from astroplane.tokens.models import ApiToken
 from astroplane.users.models import User
 
@@ -45,7 +46,12 @@ class SubjectProfiles:
         if not kind or not subject_id:
             return None
         if (kind, subject_id) not in self._cache:
-            self.prefetch([_Ref(kind, subject_id)])
+            self._cache[(kind, subject_id)] = cached(self.session, "subject", (kind, subject_id),
+                                                     lambda: self._load_one(kind, subject_id))
+        return self._cache[(kind, subject_id)]
+
+    def _load_one(self, kind: str, subject_id: str) -> BasicSubjectProfile:
+        self.prefetch([_Ref(kind, subject_id)])
         # a deleted author still has an id worth showing
         return self._cache.get((kind, subject_id)) or BasicSubjectProfile(id=subject_id, subjectType=kind)
 

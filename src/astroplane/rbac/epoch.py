@@ -51,4 +51,5 @@ def _reset(session: Session) -> None:
     session.info.pop("authz_bumped", None)
 
 
-register_authz_tables("role_bindings", "api_tokens", "users", "personal_tokens")
+# organizations: not authorization, but their names are cached by the same epoch (kit.cache)
+register_authz_tables("role_bindings", "api_tokens", "users", "personal_tokens", "organizations")

@@ -3,6 +3,7 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from astroplane.auth.subjects import SubjectProfiles
+from astroplane.kit.cache import cached
 from astroplane.kit.errors import BadRequest, NotFound
 from astroplane.kit.pagination import ListParams
 from astroplane.organizations.repository import OrganizationRepository
@@ -47,8 +48,10 @@ def to_public(workspace: models.Workspace, profiles: SubjectProfiles, organizati
 
 
 def _organization_name(session: Session, organization_id: str) -> str | None:
-    org = OrganizationRepository(session).get(organization_id)
-    return org.name if org else None
+    def load() -> str | None:
+        org = OrganizationRepository(session).get(organization_id)
+        return org.name if org else None
+    return cached(session, "organization-name", organization_id, load)
 
 
 def _validate(session: Session, organization_id: str,

@@ -1,0 +1,52 @@
+"""A per-process cache of rarely-changing rows, valid while the authz epoch stands still.
+
+Rows whose tables bump the epoch when they change (users, tokens, organizations, role bindings...)
+can be cached here: every request reads the epoch first (auth does), and a new epoch empties the
+cache. Entries may be newer than their epoch, never older, because a request reads the epoch
+before the data. A request that itself changed such rows bypasses the cache until it commits.
+"""
+
+from collections.abc import Callable, Hashable
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+SESSION_KEY = "epoch_cache"
+_MISSING = object()
+
+
+class EpochCache:
+    MAX_ENTRIES = 50_000
+
+    def __init__(self) -> None:
+        self.epoch: int | None = None
+        self._entries: dict[tuple[str, Hashable], Any] = {}
+
+    def sync(self, epoch: int) -> None:
+        if epoch != self.epoch:
+            self._entries.clear()
+            self.epoch = epoch
+
+    def get(self, namespace: str, key: Hashable) -> Any:
+        return self._entries.get((namespace, key), _MISSING)
+
+    def put(self, namespace: str, key: Hashable, value: Any) -> None:
+        if len(self._entries) >= self.MAX_ENTRIES:
+            self._entries.clear()
+        self._entries[(namespace, key)] = value
+
+
+def attach(session: Session, cache: EpochCache) -> None:
+    session.info[SESSION_KEY] = cache
+
+
+def cached(session: Session, namespace: str, key: Hashable, load: Callable[[], Any]) -> Any:
+    """`load()` through the session's epoch cache, when it has one and has not changed authz rows."""
+    cache: EpochCache | None = session.info.get(SESSION_KEY)
+    if cache is None or cache.epoch is None or session.info.get("authz_bumped"):
+        return load()
+    value = cache.get(namespace, key)
+    if value is _MISSING:
+        value = load()
+        cache.put(namespace, key, value)
+    return value
