@@ -1,0 +1,101 @@
+"""One of everything in an organization, built through the API, for whole-API probes.
+
+`build(server)` returns a Shape: the organization, its owner's Api, and the ids of its resources by
+the path parameter that names them. Each resource adds a builder to BUILDERS; the probes insist
+that every path parameter in the served document has one.
+"""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from conftest import Api, new_org
+
+
+@dataclass
+class Shape:
+    api: Api
+    ids: dict[str, str] = field(default_factory=dict)
+    # strings only this organization's data contains (names, descriptions) to look for in leaks
+    markers: list[str] = field(default_factory=list)
+
+    def marker(self, kind: str) -> str:
+        value = f"{kind}-{uuid.uuid4().hex[:10]}"
+        self.markers.append(value)
+        return value
+
+
+def _workspace(shape: Shape) -> None:
+    created = shape.api.ok("POST", "/workspaces", json={"name": shape.marker("ws")[:50],
+                                                         "description": shape.marker("wsdesc")})
+    shape.ids["workspaceId"] = created["id"]
+
+
+def _token(shape: Shape) -> None:
+    created = shape.api.ok("POST", "/tokens", json={"name": shape.marker("tok"), "scope": "WORKSPACE",
+                                                    "role": "WORKSPACE_MEMBER", "entityId": shape.ids["workspaceId"]})
+    shape.ids["tokenId"] = created["id"]
+    shape.markers.append(created["token"])
+
+
+BUILDERS: list[Callable[[Shape], None]] = [_workspace, _token]
+
+
+def build(server) -> Shape:
+    org = new_org(server, name=f"org-{uuid.uuid4().hex[:10]}")
+    shape = Shape(api=Api(server, org, org.token), ids={"organizationId": org.id}, markers=[org.name, org.id])
+    for builder in BUILDERS:
+        builder(shape)
+    return shape
+
+
+def sample(schema: dict, components: dict, depth: int = 0):
+    """A minimal instance of a JSON schema: required properties only, first enum values."""
+    if depth > 8:
+        return None
+    if "$ref" in schema:
+        return sample(components[schema["$ref"].rsplit("/", 1)[-1]], components, depth + 1)
+    for key in ("oneOf", "anyOf"):
+        if key in schema:
+            options = [o for o in schema[key] if o.get("type") != "null"]
+            return sample(options[0], components, depth + 1)
+    if "allOf" in schema:
+        merged: dict = {}
+        for part in schema["allOf"]:
+            value = sample(part, components, depth + 1)
+            if isinstance(value, dict):
+                merged.update(value)
+        return merged
+    if "enum" in schema:
+        return schema["enum"][0]
+    if "const" in schema:
+        return schema["const"]
+    kind = schema.get("type")
+    if kind == "object" or "properties" in schema:
+        properties = schema.get("properties", {})
+        return {name: sample(properties[name], components, depth + 1) for name in schema.get("required", [])
+                if name in properties}
+    if kind == "array":
+        return [sample(schema.get("items", {}), components, depth + 1)] if schema.get("minItems") else []
+    if kind == "integer":
+        return max(1, schema.get("minimum", 1))
+    if kind == "number":
+        return 1.0
+    if kind == "boolean":
+        return False
+    return "x"
+
+
+def operations(document: dict):
+    """(method, path, operation) for every operation of a served document."""
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if method in ("get", "post", "delete"):
+                yield method.upper(), path, operation
+
+
+def request_body(document: dict, operation: dict):
+    content = (operation.get("requestBody") or {}).get("content", {}).get("application/json")
+    if not content:
+        return None
+    return sample(content["schema"], document["components"]["schemas"])
