@@ -1,0 +1,123 @@
+"""RBAC matrix: every operation × every built-in role bound where it matters, plus an unrelated
+token. Expectations come from the permission table, never from the server: a route that declares
+Permission(p, scope) must admit exactly the roles whose permissions hold p at a covering binding."""
+
+import re
+
+import pytest
+
+import scenario
+from astroplane.rbac.authorize import Permission
+from astroplane.rbac.permissions import ROLE_PERMISSIONS, ROLE_SCOPES, ScopeType
+
+PARAM = re.compile(r"{(\w+)}")
+WS = ScopeType.WORKSPACE
+# Routes that ask only for membership and check in the service: the permission that decides, on the
+# scenario's entity (its token is a WORKSPACE token on the scenario's workspace).
+SERVICE_RULES = {
+    "GetApiToken": Permission("workspace.apiTokens.get", WS),
+    "UpdateApiToken": Permission("workspace.apiTokens.update", WS),
+    "UpdateApiTokenRoles": Permission("workspace.apiTokens.update", WS),
+    "RotateApiToken": Permission("workspace.apiTokens.rotate", WS),
+    "DeleteApiToken": Permission("workspace.apiTokens.delete", WS),
+    "CreateApiToken": Permission("workspace.apiTokens.create", WS),
+}
+# Bodies that make a call meaningful (a generic sample would fail validation for everyone).
+BODIES = {
+    "CreateApiToken": lambda ids: {"name": "m", "scope": "WORKSPACE", "role": "WORKSPACE_ACCESSOR",
+                                   "entityId": ids["workspaceId"]},
+    "UpdateApiTokenRoles": lambda ids: {"roles": [{"entityType": "WORKSPACE", "entityId": ids["workspaceId"],
+                                                   "role": "WORKSPACE_ACCESSOR"}]},
+}
+DESTRUCTIVE = re.compile(r"(DELETE .*)|(POST .*/rotate$)")
+DENIED = (403, 404)
+
+
+def _declared_permission(route) -> Permission | None:
+    stack = list(route.dependant.dependencies)
+    while stack:
+        dependency = stack.pop()
+        if isinstance(dependency.call, Permission):
+            return dependency.call
+        stack.extend(dependency.dependencies)
+    return None
+
+
+def _bindings(shape):
+    """(label, token scope, role, entity id) for every built-in role, bound at its own scope."""
+    entities = {ScopeType.ORGANIZATION: shape.ids["organizationId"], ScopeType.WORKSPACE: shape.ids["workspaceId"],
+                ScopeType.DEPLOYMENT: shape.ids.get("deploymentId")}
+    for role, scope in ROLE_SCOPES.items():
+        if scope == ScopeType.DAG or entities.get(scope) is None:
+            continue
+        yield role, scope, entities[scope]
+
+
+def _token(shape, scope, role, entity_id):
+    return shape.api.ok("POST", "/tokens", json={"name": f"matrix-{role}", "scope": scope.value, "role": role,
+                                                 "entityId": entity_id})["token"]
+
+
+def _expected(permission: Permission, role: str, role_scope: ScopeType) -> bool:
+    if permission.permission is None:
+        return True  # membership: the service decides what the caller sees
+    if permission.permission not in ROLE_PERMISSIONS[role]:
+        return False
+    order = [ScopeType.ORGANIZATION, ScopeType.WORKSPACE, ScopeType.DEPLOYMENT]
+    # a binding covers its own entity and what lies below it
+    return order.index(role_scope) <= order.index(permission.scope)
+
+
+def _routes(server):
+    prefix = server.client.app.state.api_prefix
+    for route in server.client.app.state.api_routes:
+        permission = _declared_permission(route)
+        if permission is None:
+            continue
+        if permission.permission is None:
+            permission = SERVICE_RULES.get(route.operation_id, permission)
+        for method in route.methods:
+            yield method, prefix + route.path, route, permission
+
+
+def test_rbac_matrix(server):
+    document = server.client.get("/v1/openapi.json").json()
+    operations = {(m, p): op for m, p, op in scenario.operations(document)}
+    shared = scenario.build(server)
+    tokens = {role: (_token(shared, scope, role, entity), scope) for role, scope, entity in _bindings(shared)}
+    unrelated_ws = shared.api.ok("POST", "/workspaces", json={"name": "unrelated"})["id"]
+    unrelated = _token(shared, ScopeType.WORKSPACE, "WORKSPACE_OWNER", unrelated_ws)
+    checked, escalations, refusals = 0, [], []
+    for method, path, route, permission in _routes(server):
+        operation = operations[(method, path)]
+        make_body = BODIES.get(operation["operationId"])
+        destructive = bool(DESTRUCTIVE.match(f"{method} {path}"))
+        for role, (token, role_scope) in list(tokens.items()) + [("UNRELATED", (unrelated, None))]:
+            shape, value = shared, token
+            if destructive:  # a fresh target, so one allowed delete does not starve the next check
+                shape = scenario.build(server)
+                if role != "UNRELATED":
+                    entity = {ScopeType.ORGANIZATION: shape.ids["organizationId"],
+                              ScopeType.WORKSPACE: shape.ids["workspaceId"],
+                              ScopeType.DEPLOYMENT: shape.ids.get("deploymentId")}[role_scope]
+                    value = _token(shape, role_scope, role, entity)
+                else:
+                    other = shape.api.ok("POST", "/workspaces", json={"name": "unrelated"})["id"]
+                    value = _token(shape, ScopeType.WORKSPACE, "WORKSPACE_OWNER", other)
+            url = PARAM.sub(lambda m: shape.ids[m.group(1)], path)
+            body = make_body(shape.ids) if make_body else scenario.request_body(document, operation)
+            response = shape.api.as_token(value).request(method, url, json=body)
+            if role == "UNRELATED":  # owner of another workspace: nothing here but what any member sees
+                allowed = permission.permission is None
+            else:
+                allowed = _expected(permission, role, role_scope)
+            checked += 1
+            assert response.status_code < 500, (method, url, role, response.text[:200])
+            if not allowed and response.status_code not in DENIED:
+                escalations.append(f"{role} {method} {path} -> {response.status_code}")
+            if allowed and response.status_code in DENIED:
+                refusals.append(f"{role} {method} {path} -> {response.status_code} {response.text[:120]}")
+    print(f"rbac matrix: {checked} checks")
+    assert escalations == [], escalations
+    assert refusals == [], refusals
+    assert checked >= 100
