@@ -18,7 +18,8 @@ def free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, data_dir, database_url: str, **settings: str):
+    def __init__(self, data_dir, database_url: str, workers: int = 1, **settings: str):
+        self.workers = workers
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "ASTROPLANE_DATA_DIR": str(data_dir), "ASTROPLANE_DATABASE_URL": database_url,
@@ -34,7 +35,7 @@ class LiveServer:
 
     def start(self) -> "LiveServer":
         log = open(self.log_path, "a")
-        self.process = subprocess.Popen([*CLI, "serve", "--port", str(self.port)], stdout=log,
+        self.process = subprocess.Popen([*CLI, "serve", "--port", str(self.port), "--workers", str(self.workers)], stdout=log,
                                         stderr=subprocess.STDOUT, env=self.env)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("astroplane.errors")
@@ -131,6 +132,13 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 405:
             response.headers["Allow"] = ", ".join(allowed_methods(request))
         return response
+
+    @app.exception_handler(IntegrityError)
+    async def integrity_error(request: Request, exc: IntegrityError):
+        # A uniqueness race lost to a concurrent request: the validation passed, the insert did not.
+        log.info("integrity conflict requestId=%s %s", request_id(request), type(exc.orig).__name__)
+        return error_response(request, 409, "The request conflicts with a concurrent change to the same "
+                                            "resource; read it again and retry")
 
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, exc: Exception):
