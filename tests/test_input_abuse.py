@@ -35,6 +35,13 @@ def test_path_ids_that_are_not_ids(api):
     assert api.ok("GET", "/workspaces")["totalCount"] >= 0
 
 
+def test_malformed_organization_ids_are_403_like_any_foreign_organization(api):
+    # The contract declares no 404 on organization-scoped lists, so a non-id is simply "not yours".
+    for bad in ["x", "%F0%9F%98%8D", "c" * 400]:
+        response = api.get(f"/v1/organizations/{bad}/workspaces")
+        assert_error(response, 403)
+
+
 def test_non_object_json_bodies_are_400(api):
     for body in (b"[]", b'"text"', b"null", b"42"):
         assert_error(api.post("/workspaces", content=body, headers={"content-type": "application/json"}), 400)

@@ -84,8 +84,10 @@ class Permission:
     async def __call__(self, *, request: Request, principal: Principal, session: Session, **path: str
                        ) -> AuthContext:
         organization_id = path["organizationId"]
+        # A malformed organization id is just an organization the caller is not in (403, as the
+        # contract declares no 404 on organization routes); other malformed ids are 404.
         for name, value in request.path_params.items():
-            if name.endswith("Id") and not is_id(value):
+            if name.endswith("Id") and name != "organizationId" and not is_id(value):
                 raise NotFound(f"No resource has the id {value[:40]!r}")
         check_organization(request, session, principal, organization_id)
         target = Target(organization_id)
