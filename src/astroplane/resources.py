@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
+from astroplane.deployments import scope as deployment_scope
 from astroplane.organizations.endpoints import router as organizations_router
 from astroplane.rbac.authorize import register_scope_resolver
 from astroplane.rbac.permissions import ScopeType
@@ -25,6 +26,7 @@ def _delete_workspace_tokens(session: Session, workspace: Workspace) -> None:
 
 def wire() -> None:
     register_scope_resolver(ScopeType.WORKSPACE, "workspaceId", workspaces_service.resolve_scope)
+    register_scope_resolver(ScopeType.DEPLOYMENT, "deploymentId", deployment_scope.resolve_scope)
     if _delete_workspace_tokens not in workspaces_service.DELETE_CLEANUPS:
         workspaces_service.DELETE_CLEANUPS.append(_delete_workspace_tokens)
 
