@@ -31,3 +31,8 @@ contract: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .astroplane
+
+# Benchmarks (issue 8): astroplane on SQLite and PostgreSQL vs a trivial route and Prism; prints the table.
+bench: $(STAMP)
+	scripts/ensure-postgres
+	$(BIN)/python bench/run.py $(BENCH_ARGS)

@@ -1,0 +1,260 @@
+"""`make bench`: astroplane on SQLite and PostgreSQL against a trivial FastAPI route and Prism, one run.
+
+Prints req/s, p50 and p99 per target and scenario, the ratios astroplane/Prism and
+astroplane/trivial-route computed in this run, and the memory figures. Sizes shrink with --quick
+(for trying the script, not for the README's table).
+"""
+
+import argparse
+import json
+import os
+import pathlib
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+import sqlalchemy as sa
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+
+import load  # noqa: E402
+import processes  # noqa: E402
+import seed  # noqa: E402
+
+from astroplane.kit.db import Database  # noqa: E402
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+SPEC = ROOT.parent / "shared" / "reference" / "astro-v1.openapi.yaml"
+PRISM = ROOT / "bench" / "node_modules" / ".bin" / "prism"
+PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+PG_BENCH_DB = "astroplane_bench"
+
+
+class Target:
+    """One astroplane server with its data, answering on a free port."""
+
+    def __init__(self, backend: str, workdir: pathlib.Path, workers: int):
+        self.backend, self.workers = backend, workers
+        self.data_dir = workdir / backend
+        self.data_dir.mkdir(parents=True)
+        self.url = (f"sqlite:///{self.data_dir}/astroplane.db" if backend == "sqlite"
+                    else _fresh_postgres_database())
+        self.port = processes.free_port()
+        self.base = f"http://127.0.0.1:{self.port}/v1"
+        self.env = {"ASTROPLANE_DATA_DIR": str(self.data_dir), "ASTROPLANE_DATABASE_URL": self.url,
+                    "ASTROPLANE_STEP_DELAY_SECONDS": "0", "ASTROPLANE_LOG_LEVEL": "warning"}
+        self.process = None
+        self.database = Database(self.url)
+
+    def cli(self, *args: str) -> dict:
+        out = subprocess.run([sys.executable, "-m", "astroplane.cli", *args, "--json"], capture_output=True,
+                             text=True, env={**os.environ, **self.env}, check=True)
+        return json.loads(out.stdout)
+
+    def start(self) -> None:
+        self.process = processes.start([sys.executable, "-m", "astroplane.cli", "serve", "--port", str(self.port),
+                                        "--workers", str(self.workers)], self.env,
+                                       log_path=str(self.data_dir / "server.log"))
+        processes.wait_until_up(f"http://127.0.0.1:{self.port}/healthz", self.process)
+
+    def stop(self) -> None:
+        processes.stop(self.process)
+        self.database.dispose()
+
+    def call(self, method: str, path: str, body: dict | None = None) -> dict | None:
+        request = urllib.request.Request(self.base + path, method=method, headers=self.headers,
+                                         data=json.dumps(body).encode() if body is not None else None)
+        with urllib.request.urlopen(request, timeout=60) as response:
+            payload = response.read()
+        return json.loads(payload) if payload else None
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"}
+
+
+def _fresh_postgres_database() -> str:
+    engine = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sa.text(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)"))
+        connection.execute(sa.text(f"CREATE DATABASE {PG_BENCH_DB}"))
+    engine.dispose()
+    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{PG_BENCH_DB}"
+
+
+def deployment_body(workspace_id: str, name: str) -> dict:
+    # the simplified create: the organization's only cluster-free default (STANDARD on AWS)
+    return {"name": name, "workspaceId": workspace_id}
+
+
+def measure_astroplane(backend: str, workdir: pathlib.Path, args) -> dict:
+    target = Target(backend, workdir, args.workers)
+    init = target.cli("init", "--organization", "bench", "--owner-email", "bench@example.com")
+    target.token, org = init["token"], init["organizationId"]
+    target.start()
+    results: dict = {"idle_rss_mb": processes.rss_mb(target.process)}
+    org_path = f"/organizations/{org}"
+    workspaces = [target.call("POST", f"{org_path}/workspaces", {"name": f"ws-{n}"}) for n in range(10)]
+    first = target.call("POST", f"{org_path}/deployments", deployment_body(workspaces[0]["id"], "bench-source"))
+    deployment_path = f"{org_path}/deployments/{first['id']}"
+    wrk = lambda path, **kw: load.wrk(target.base + path, headers=target.headers, seconds=args.seconds,  # noqa: E731
+                                      connections=32, **kw)
+
+    results["get_deployment"] = wrk(deployment_path)
+    seed.copy_deployment(target.database, first["id"], args.small - 1)
+    results["list20_small"] = wrk(f"{org_path}/deployments?limit=20")
+    results["list100_small"] = wrk(f"{org_path}/deployments?limit=100")
+    started = time.perf_counter()
+    seed.copy_deployment(target.database, first["id"], args.large - args.small)
+    results["seed_seconds"] = time.perf_counter() - started
+    results["list20_large"] = wrk(f"{org_path}/deployments?limit=20")
+    results["list100_large"] = wrk(f"{org_path}/deployments?limit=100")
+    results["get_deployment_large"] = wrk(deployment_path)
+
+    counter = iter(range(10**9))
+    results["create_deployment"] = load.timed(lambda: _request(
+        target, "POST", f"{org_path}/deployments",
+        deployment_body(workspaces[1 + next(counter) % 9]["id"], f"created-{next(counter)}")), repeat=args.repeat)
+
+    batches = iter(range(10**6))
+    results["bulk_ip_1000"] = load.timed(lambda: _request(
+        target, "POST", f"{org_path}/allowed-ip-address-ranges/bulk-create",
+        {"allowedIpAddressRanges": _ranges(next(batches))}), repeat=args.repeat)
+    # the bench caller must stay inside its own allow-list: clear it before anything else runs
+    target.call("POST", f"{org_path}/allowed-ip-address-ranges/bulk-delete",
+                {"allowedIpAddressRangeIds": [r["id"] for r in _all_ranges(target, org_path)]})
+
+    started = time.perf_counter()
+    seed.append_log_lines(target.database, org, first["id"], args.log_lines)
+    results["log_seed_seconds"] = time.perf_counter() - started
+    logs = f"{deployment_path}/logs?sources=scheduler&sources=worker&sources=webserver&range=86400&limit=100"
+    results["log_search"] = load.timed(lambda: _request(target, "GET", logs + "&searchText=needle"),
+                                       repeat=args.repeat)
+    results["loaded_rss_mb"] = processes.rss_mb(target.process)
+    target.stop()
+    return results
+
+
+def _ranges(batch: int) -> list[str]:
+    # 1,000 distinct /32s per batch, never overlapping another batch's
+    return [f"10.{batch % 250}.{n // 250}.{n % 250}/32" for n in range(1000)] if batch < 250 else \
+        [f"172.{16 + batch % 16}.{n // 250}.{n % 250}/32" for n in range(1000)]
+
+
+def _all_ranges(target: Target, org_path: str) -> list[dict]:
+    found, offset = [], 0
+    while True:
+        page = target.call("GET", f"{org_path}/allowed-ip-address-ranges?limit=1000&offset={offset}")
+        found += page["allowedIpAddressRanges"]
+        offset += 1000
+        if offset >= page["totalCount"]:
+            return found
+
+
+def _request(target: Target, method: str, path: str, body: dict | None = None) -> urllib.request.Request:
+    return urllib.request.Request(target.base + path, method=method, headers=target.headers,
+                                  data=json.dumps(body).encode() if body is not None else None)
+
+
+def measure_trivial(workdir: pathlib.Path, args) -> dict:
+    port = processes.free_port()
+    process = processes.start([sys.executable, "-m", "uvicorn", "trivial_app:app", "--port", str(port),
+                               "--workers", str(args.workers), "--log-level", "warning", "--no-access-log",
+                               "--app-dir", str(ROOT / "bench")], log_path=str(workdir / "trivial.log"))
+    processes.wait_until_up(f"http://127.0.0.1:{port}/item", process)
+    result = {"idle_rss_mb": processes.rss_mb(process),
+              "get": load.wrk(f"http://127.0.0.1:{port}/item", seconds=args.seconds)}
+    processes.stop(process)
+    return result
+
+
+def measure_prism(workdir: pathlib.Path, args) -> dict | None:
+    if shutil.which("node") is None:
+        print("notice: Node.js is absent; Prism is skipped")
+        return None
+    if not PRISM.exists():
+        subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(ROOT / "bench"),
+                        "@stoplight/prism-cli@5"], check=True)
+    port = processes.free_port()
+    process = processes.start([str(PRISM), "mock", "-p", str(port), "-h", "127.0.0.1", str(SPEC)],
+                              log_path=str(workdir / "prism.log"))
+    url = f"http://127.0.0.1:{port}/organizations/o/deployments/d"
+    processes.wait_until_up(url, process, timeout=120)
+    idle = processes.rss_mb(process)
+    result = {"idle_rss_mb": idle, "get": load.wrk(url, headers={"Authorization": "Bearer x"}, seconds=args.seconds)}
+    processes.stop(process)
+    return result
+
+
+def report(results: dict, prism: dict | None, trivial: dict, args) -> None:
+    print(f"\nmachine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, Python "
+          f"{platform.python_version()}; astroplane workers={args.workers}, wrk 32 connections, "
+          f"{args.seconds}s measured after 3s warm-up")
+    print(f"\n{'target / scenario':44} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}")
+    print(f"{'trivial FastAPI route GET':44} {trivial['get']['rps']:9.0f} {trivial['get']['p50']:8.2f} "
+          f"{trivial['get']['p99']:8.2f}")
+    if prism:
+        print(f"{'Prism mock GET deployment':44} {prism['get']['rps']:9.0f} {prism['get']['p50']:8.2f} "
+              f"{prism['get']['p99']:8.2f}")
+    for backend, figures in results.items():
+        for name, label in (("get_deployment", f"GET deployment (N={args.small})"),
+                            ("get_deployment_large", f"GET deployment (N={args.large})"),
+                            ("list20_small", f"list limit=20 (N={args.small})"),
+                            ("list20_large", f"list limit=20 (N={args.large})"),
+                            ("list100_small", f"list limit=100 (N={args.small})"),
+                            ("list100_large", f"list limit=100 (N={args.large})")):
+            row = figures[name]
+            errors = f"  ({row['errors']} non-2xx!)" if row["errors"] else ""
+            print(f"{backend + ' ' + label:44} {row['rps']:9.0f} {row['p50']:8.2f} {row['p99']:8.2f}{errors}")
+        for name, label in (("create_deployment", "create deployment (sequential)"),
+                            ("bulk_ip_1000", "bulk-create 1,000 IP ranges (sequential)"),
+                            ("log_search", f"log search over {args.log_lines:,} lines")):
+            row = figures[name]
+            print(f"{backend + ' ' + label:44} {'':>9} {row['p50']:8.2f} {row['p90']:8.2f} (p90)")
+    print("\nratios")
+    for backend, figures in results.items():
+        get = figures["get_deployment"]["rps"]
+        if prism:
+            print(f"  {backend}: GET deployment / Prism          = {get / prism['get']['rps']:.2f}x  (target >= 4)")
+        print(f"  {backend}: GET deployment / trivial route  = {get / trivial['get']['rps']:.2%}  (target >= 50%)")
+        print(f"  {backend}: list20 p50 N={args.large} / N={args.small} = "
+              f"{figures['list20_large']['p50'] / figures['list20_small']['p50']:.2f}  (target <= 1.5)")
+        print(f"  {backend}: list100 p50 N={args.large} / N={args.small} = "
+              f"{figures['list100_large']['p50'] / figures['list100_small']['p50']:.2f}  (target <= 1.5)")
+    print("\nmemory (MB RSS, all processes of the server)")
+    print(f"  trivial route idle {trivial['idle_rss_mb']:.0f}" + (f"; Prism idle {prism['idle_rss_mb']:.0f}" if prism else ""))
+    for backend, figures in results.items():
+        print(f"  {backend}: idle {figures['idle_rss_mb']:.0f}, loaded {figures['loaded_rss_mb']:.0f} "
+              f"(target idle < 120); seeding {args.large:,} deployments took {figures['seed_seconds']:.0f}s, "
+              f"{args.log_lines:,} log lines {figures['log_seed_seconds']:.0f}s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--small", type=int, default=1_000)
+    parser.add_argument("--large", type=int, default=100_000)
+    parser.add_argument("--log-lines", type=int, default=1_000_000)
+    parser.add_argument("--quick", action="store_true", help="small sizes and short runs, to try the script")
+    args = parser.parse_args()
+    if args.quick:
+        args.seconds, args.repeat, args.small, args.large, args.log_lines = 3, 10, 100, 2_000, 20_000
+    if not load.have_wrk():
+        sys.exit("wrk is needed: apt-get install wrk")
+    workdir = pathlib.Path(tempfile.mkdtemp(prefix="astroplane-bench-"))
+    trivial = measure_trivial(workdir, args)
+    prism = measure_prism(workdir, args)
+    results = {backend: measure_astroplane(backend, workdir, args) for backend in args.backends.split(",")}
+    report(results, prism, trivial, args)
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
