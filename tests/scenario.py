@@ -18,6 +18,8 @@ class Shape:
     ids: dict[str, str] = field(default_factory=dict)
     # strings only this organization's data contains (names, descriptions) to look for in leaks
     markers: list[str] = field(default_factory=list)
+    # every secret a builder wrote (token texts, passwords, secret values): never readable afterwards
+    secrets: list[str] = field(default_factory=list)
 
     def marker(self, kind: str) -> str:
         value = f"{kind}-{uuid.uuid4().hex[:10]}"
@@ -36,6 +38,7 @@ def _token(shape: Shape) -> None:
                                                     "role": "WORKSPACE_MEMBER", "entityId": shape.ids["workspaceId"]})
     shape.ids["tokenId"] = created["id"]
     shape.markers.append(created["token"])
+    shape.secrets.append(created["token"])
 
 
 BUILDERS: list[Callable[[Shape], None]] = [_workspace, _token]
