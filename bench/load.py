@@ -8,7 +8,7 @@ import tempfile
 import time
 import urllib.request
 
-DURATION_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
+DURATION_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
 def have_wrk() -> bool:
@@ -16,7 +16,7 @@ def have_wrk() -> bool:
 
 
 def _ms(text: str) -> float:
-    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+    value, unit = re.match(r"([\d.]+)(us|ms|s|m)", text).groups()
     return float(value) * DURATION_UNITS[unit]
 
 

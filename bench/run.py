@@ -34,6 +34,18 @@ PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 PG_BENCH_DB = "astroplane_bench"
 
 
+class Figures(dict):
+    """Results that also print as they arrive, so a long run shows progress."""
+
+    def __init__(self, label: str):
+        super().__init__()
+        self.label = label
+
+    def __setitem__(self, name, value):
+        print(f"  [{self.label}] {name}: {value}", flush=True)
+        super().__setitem__(name, value)
+
+
 class Target:
     """One astroplane server with its data, answering on a free port."""
 
@@ -87,7 +99,7 @@ def _fresh_postgres_database() -> str:
 
 
 def deployment_body(workspace_id: str, name: str) -> dict:
-    # the simplified create: the organization's only cluster-free default (STANDARD on AWS)
+    # the simplified create: placement comes from the workspace's defaults
     return {"name": name, "workspaceId": workspace_id}
 
 
@@ -96,9 +108,12 @@ def measure_astroplane(backend: str, workdir: pathlib.Path, args) -> dict:
     init = target.cli("init", "--organization", "bench", "--owner-email", "bench@example.com")
     target.token, org = init["token"], init["organizationId"]
     target.start()
-    results: dict = {"idle_rss_mb": processes.rss_mb(target.process)}
+    results = Figures(backend)
+    results["idle_rss_mb"] = processes.rss_mb(target.process)
     org_path = f"/organizations/{org}"
-    workspaces = [target.call("POST", f"{org_path}/workspaces", {"name": f"ws-{n}"}) for n in range(10)]
+    # workspace defaults let the simplified create (name + workspaceId) place STANDARD deployments
+    workspaces = [target.call("POST", f"{org_path}/workspaces", {"name": f"ws-{n}", "defaultCloudProvider": "AWS",
+                                                                 "defaultRegion": "us-east-1"}) for n in range(10)]
     first = target.call("POST", f"{org_path}/deployments", deployment_body(workspaces[0]["id"], "bench-source"))
     deployment_path = f"{org_path}/deployments/{first['id']}"
     wrk = lambda path, **kw: load.wrk(target.base + path, headers=target.headers, seconds=args.seconds,  # noqa: E731

@@ -11,6 +11,7 @@ import time
 
 import sqlalchemy as sa
 
+import astroplane.models  # noqa: F401 - every table into Base.metadata
 from astroplane.kit.db import Base, Database
 from astroplane.kit.ids import new_id
 from astroplane.logs.repository import DeploymentLogRepository
