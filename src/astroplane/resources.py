@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
+from astroplane.clusters.endpoints import router as clusters_router
 from astroplane.deployments import scope as deployment_scope
 from astroplane.organizations.endpoints import router as organizations_router
 from astroplane.rbac.authorize import register_scope_resolver
@@ -15,7 +16,8 @@ from astroplane.workspaces import service as workspaces_service
 from astroplane.workspaces.endpoints import router as workspaces_router
 from astroplane.workspaces.models import Workspace
 
-ROUTERS: list[APIRouter] = [organizations_router, workspaces_router, tokens_router, users_router]
+ROUTERS: list[APIRouter] = [organizations_router, workspaces_router, tokens_router, users_router,
+                            clusters_router]
 
 
 def _delete_workspace_tokens(session: Session, workspace: Workspace) -> None:
