@@ -55,7 +55,7 @@ def _with_fields(summary: str, errors: list[dict[str, str]]) -> BadRequest:
     return failure
 
 
-def advertise_discriminator(union: type[BaseModel], field: str, values: list[str]) -> None:
+def advertise_discriminator(union: type[BaseModel], field: str, values: list[str], *, required: bool = True) -> None:
     """Publish each variant's discriminator as the contract does: an enum of every value.
 
     The contract declares the tag of every variant as the full enum (e.g. each cluster variant's
@@ -65,8 +65,14 @@ def advertise_discriminator(union: type[BaseModel], field: str, values: list[str
         schema.pop("const", None)
         schema["enum"] = list(values)
 
+    def optional_tag(schema: dict[str, Any]) -> None:
+        if field in schema.get("required", []):
+            schema["required"].remove(field)
+
     variants = union.model_fields["root"].annotation.__args__  # type: ignore[union-attr]
     for variant in variants:
         variant.model_fields[field].json_schema_extra = as_enum
+        if not required:  # the contract lets this tag be omitted (the server infers it)
+            variant.model_config = {**variant.model_config, "json_schema_extra": optional_tag}
         variant.model_rebuild(force=True)
     union.model_rebuild(force=True)
