@@ -7,6 +7,7 @@ from astroplane.clusters.endpoints import router as clusters_router
 from astroplane.deployments import scope as deployment_scope
 from astroplane.deployments import service as deployments_service
 from astroplane.deployments.endpoints import router as deployments_router
+from astroplane.deployments.reconciler import start as start_reconciler
 from astroplane.organizations.endpoints import router as organizations_router
 from astroplane.rbac.authorize import register_scope_resolver
 from astroplane.rbac.permissions import ScopeType
@@ -37,4 +38,4 @@ def wire() -> None:
         workspaces_service.DELETE_GUARDS.append(deployments_service.refuse_workspace_delete)
 
 # Background loops started with the app (the lifecycle reconciler); each returns an async stop().
-BACKGROUND: list = []
+BACKGROUND: list = [start_reconciler]

@@ -317,9 +317,10 @@ def create_deployment(session: Session, auth: AuthContext, steps: Steps, body: s
         image_repository=options.defaults()["imageRepository"], image_tag=runtime, namespace=_namespace(),
         is_dag_deploy_enabled=True, is_cicd_enforced=workspace.cicd_enforced_default, step_due_at=steps.due(now))
     deployment.stamp_author(auth.principal.subject, created=True)
-    DeploymentRepository(session).add_row(deployment)  # flushed once configured
     pools = ClusterRepository(session).node_pools([where.cluster.id])[where.cluster.id] if where.cluster else []
-    _configure(session, deployment, request, cluster=where.cluster, pools=pools, creating=True, now=now)
+    with session.no_autoflush:  # the row is complete only once configured
+        DeploymentRepository(session).add_row(deployment)
+        _configure(session, deployment, request, cluster=where.cluster, pools=pools, creating=True, now=now)
     _log(session, deployment, "apiserver", f"Deployment {deployment.name} created; provisioning "
                                            f"{deployment.type.lower()} infrastructure in {deployment.region}")
     session.flush()
