@@ -1,8 +1,8 @@
 from typing import Annotated, Literal
 
-from fastapi import Query, Response
+from fastapi import Depends, Path, Query, Request, Response
 
-from astroplane.clusters import schemas, service
+from astroplane.clusters import models, schemas, service
 from astroplane.deployments.steps import StepsDep
 from astroplane.kit.db import SessionDep
 from astroplane.kit.pagination import list_params
@@ -19,6 +19,14 @@ ClusterUpdate = permission("organization.clusters.update")
 ClusterDelete = permission("organization.clusters.delete")
 Provider = Literal["AWS", "AZURE", "GCP"]
 PATH = "/organizations/{organizationId}/clusters"
+
+
+async def _cluster_in_path(request: Request, session: SessionDep, clusterId: Annotated[str, Path()]) -> models.Cluster:
+    # a dependency, so an unknown cluster is 404 before the body is validated
+    return service.load(session, request.path_params["organizationId"], clusterId)
+
+
+ClusterInPath = Annotated[models.Cluster, Depends(_cluster_in_path)]
 
 
 @router.get("/organizations/{organizationId}/cluster-options", operation_id="GetClusterOptions",
@@ -42,16 +50,16 @@ async def create_cluster(session: SessionDep, auth: ClusterCreate, steps: StepsD
 
 
 @router.get(PATH + "/{clusterId}", operation_id="GetCluster", response_model=schemas.Cluster)
-async def get_cluster(session: SessionDep, auth: ClusterRead, clusterId: str):
-    return service.get_cluster(session, auth, clusterId)
+async def get_cluster(session: SessionDep, auth: ClusterRead, cluster: ClusterInPath):
+    return service.get_cluster(session, cluster)
 
 
 @router.post(PATH + "/{clusterId}", operation_id="UpdateCluster", response_model=schemas.Cluster)
-async def update_cluster(session: SessionDep, auth: ClusterUpdate, steps: StepsDep, clusterId: str,
+async def update_cluster(session: SessionDep, auth: ClusterUpdate, cluster: ClusterInPath, steps: StepsDep,
                          body: schemas.UpdateClusterRequest):
-    return service.update_cluster(session, auth, steps, clusterId, body)
+    return service.update_cluster(session, auth, steps, cluster, body)
 
 
 @router.delete(PATH + "/{clusterId}", operation_id="DeleteCluster", status_code=204, response_class=Response)
-async def delete_cluster(session: SessionDep, auth: ClusterDelete, steps: StepsDep, clusterId: str) -> None:
-    service.delete_cluster(session, auth, steps, clusterId)
+async def delete_cluster(session: SessionDep, auth: ClusterDelete, cluster: ClusterInPath, steps: StepsDep) -> None:
+    service.delete_cluster(session, steps, cluster)

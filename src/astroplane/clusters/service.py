@@ -267,8 +267,8 @@ def load(session: Session, organization_id: str, cluster_id: str) -> models.Clus
     return cluster
 
 
-def get_cluster(session: Session, auth: AuthContext, cluster_id: str) -> schemas.Cluster:
-    return _public(session, load(session, auth.organization_id, cluster_id))
+def get_cluster(session: Session, cluster: models.Cluster) -> schemas.Cluster:
+    return _public(session, cluster)
 
 
 def _start(cluster: models.Cluster, event: str, steps: Steps) -> None:
@@ -354,9 +354,8 @@ def _update_dr(cluster: models.Cluster, request: schemas.UpdateDedicatedClusterR
     cluster.enable_replication_time_control = rtc
 
 
-def update_cluster(session: Session, auth: AuthContext, steps: Steps, cluster_id: str,
+def update_cluster(session: Session, auth: AuthContext, steps: Steps, cluster: models.Cluster,
                    body: schemas.UpdateClusterRequest) -> schemas.Cluster:
-    cluster = load(session, auth.organization_id, cluster_id)
     request = body.root
     if request.clusterType != cluster.type:
         raise BadRequest(f"clusterType {request.clusterType} does not match this {cluster.type} cluster",
@@ -385,8 +384,7 @@ def update_cluster(session: Session, auth: AuthContext, steps: Steps, cluster_id
     return _public(session, cluster)
 
 
-def delete_cluster(session: Session, auth: AuthContext, steps: Steps, cluster_id: str) -> None:
-    cluster = load(session, auth.organization_id, cluster_id)
+def delete_cluster(session: Session, steps: Steps, cluster: models.Cluster) -> None:
     hosted = ClusterRepository(session).deployment_count(cluster.id)
     if hosted:
         raise BadRequest(f"The cluster still hosts {hosted} deployment(s); delete them first", field="clusterId")
