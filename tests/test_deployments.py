@@ -257,7 +257,7 @@ def test_deployment_options(api):
     assert "ASTRO" not in hybrid["executors"]
     astro = api.ok("GET", "/deployment-options", params={"executor": "ASTRO"})
     assert all(r["airflowVersion"].startswith("3.") for r in astro["runtimeReleases"])
-    assert_error(api.get("/deployment-options", params={"deploymentId": "c" + "0" * 24}), 404)
+    assert_error(api.get("/deployment-options", params={"deploymentId": "c" + "0" * 24}), 400, "deploymentId")
     assert_no_nulls(options)
 
 

@@ -249,7 +249,8 @@ def deployment_options(session: Session, auth: AuthContext, deployment_type: str
             if is_id(deployment_id) else None
         if deployment is None or not auth.principal.can(
                 "deployment.get", Target(auth.organization_id, deployment.workspace_id, deployment.id)):
-            raise NotFound("Deployment not found")
+            # the contract declares no 404 here: an unknown deployment is a bad parameter
+            raise BadRequest("deploymentId is not a deployment of this organization", field="deploymentId")
         deployment_type = deployment_type or deployment.type
     return options.deployment_options(deployment_type, executor)
 
