@@ -285,3 +285,13 @@ def test_deploying_set_elsewhere_is_advanced(api, server):
                            {"d": deployment["id"]})
     healthy = poll(api, f"/deployments/{deployment['id']}", {"HEALTHY"})
     assert healthy["imageTag"] == "deploy-1"
+
+
+def test_workspace_defaults_must_be_usable(api, server):
+    other = new_org(server)
+    theirs = make_cluster(Api(server, other, other.token), "theirs", ready=False)
+    assert_error(api.post("/workspaces", json={"name": "w", "defaultClusterId": theirs["id"]}), 400, "defaultClusterId")
+    assert_error(api.post("/workspaces", json={"name": "w", "defaultCloudProvider": "AWS", "defaultRegion": "mars-1"}),
+                 400, "defaultRegion")
+    mine = make_cluster(api, "mine", ready=False)
+    assert make_workspace(api, defaultClusterId=mine["id"])["defaultClusterId"] == mine["id"]

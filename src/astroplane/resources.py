@@ -4,6 +4,7 @@ from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
 from astroplane.clusters.endpoints import router as clusters_router
+from astroplane.deployments import placement as deployment_placement
 from astroplane.deployments import scope as deployment_scope
 from astroplane.deployments import service as deployments_service
 from astroplane.deployments.endpoints import router as deployments_router
@@ -34,6 +35,8 @@ def wire() -> None:
     register_scope_resolver(ScopeType.DEPLOYMENT, "deploymentId", deployment_scope.resolve_scope)
     if _delete_workspace_tokens not in workspaces_service.DELETE_CLEANUPS:
         workspaces_service.DELETE_CLEANUPS.append(_delete_workspace_tokens)
+    if deployment_placement.check_workspace_defaults not in workspaces_service.DEFAULTS_VALIDATORS:
+        workspaces_service.DEFAULTS_VALIDATORS.append(deployment_placement.check_workspace_defaults)
     if deployments_service.refuse_workspace_delete not in workspaces_service.DELETE_GUARDS:
         workspaces_service.DELETE_GUARDS.append(deployments_service.refuse_workspace_delete)
 

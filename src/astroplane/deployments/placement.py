@@ -86,3 +86,14 @@ def resolve(session: Session, workspace: Workspace, wanted: str | None, cluster_
     raise BadRequest("Cannot choose where to run the deployment: set clusterId (or type STANDARD with "
                      "cloudProvider and region), or give the workspace a defaultClusterId or "
                      "defaultCloudProvider and defaultRegion", field="clusterId")
+
+
+def check_workspace_defaults(session: Session, organization_id: str, body) -> None:
+    """Workspace DEFAULTS_VALIDATOR: the defaults a simplified create will use must be usable."""
+    if body.defaultClusterId:
+        cluster = ClusterRepository(session).get(organization_id, body.defaultClusterId) \
+            if is_id(body.defaultClusterId) else None
+        if cluster is None:
+            raise BadRequest("defaultClusterId is not a cluster of this organization", field="defaultClusterId")
+    if body.defaultCloudProvider and body.defaultRegion:
+        _standard(body.defaultCloudProvider, body.defaultRegion, "defaultCloudProvider", "defaultRegion")
