@@ -122,6 +122,10 @@ def test_update_node_pools_workspaces_and_union(api):
         ("default", "m6i.2xlarge"), ("extra", "m6i.xlarge")]
     assert updated["nodePools"][0]["id"] == default_pool["id"]
     poll(api, path, {"CREATED"})
+    replaced = api.ok("POST", path, json={"clusterType": "DEDICATED", "name": "pools", "k8sTags": [], "nodePools": [
+        {"name": "extra", "nodeInstanceType": "m6i.4xlarge", "maxNodeCount": 6, "isDefault": True}]})
+    assert [(p["name"], p["maxNodeCount"]) for p in replaced["nodePools"]] == [("extra", 6)]
+    poll(api, path, {"CREATED"})
     assert_error(api.post(path, json={"clusterType": "HYBRID"}), 400, "clusterType")
     kept = api.ok("POST", path, json={"clusterType": "DEDICATED", "name": "pools", "k8sTags": []})
     assert kept["workspaceIds"] == [workspace["id"]]  # omitted keeps the mapping

@@ -295,3 +295,33 @@ def test_workspace_defaults_must_be_usable(api, server):
                  400, "defaultRegion")
     mine = make_cluster(api, "mine", ready=False)
     assert make_workspace(api, defaultClusterId=mine["id"])["defaultClusterId"] == mine["id"]
+
+
+def test_hybrid_update_and_dedicated_remote_execution(api):
+    workspace = make_workspace(api)
+    cluster = make_cluster(api, "hy", type="HYBRID", providerAccount="1")
+    pools = api.ok("POST", f"/clusters/{cluster['id']}", json={"clusterType": "HYBRID"})["nodePools"]
+    deployment = _create(api, workspace, type="HYBRID", clusterId=cluster["id"])
+    path = f"/deployments/{deployment['id']}"
+    body = {"name": "h", "workspaceId": workspace["id"], "type": "HYBRID", "executor": "CELERY",
+            "isCicdEnforced": False, "isDagDeployEnabled": True, "environmentVariables": [],
+            "scheduler": {"au": 24, "replicas": 4},
+            "workerQueues": [{"name": "default", "isDefault": True, "nodePoolId": pools[0]["id"],
+                              "minWorkerCount": 1, "maxWorkerCount": 3, "workerConcurrency": 16}]}
+    updated = api.ok("POST", path, json=body)
+    assert (updated["schedulerAu"], updated["schedulerReplicas"]) == (24, 4)
+    assert updated["workerQueues"][0]["podCpu"] == "4" and "astroMachine" not in updated["workerQueues"][0]
+    bad_pool = {**body, "workerQueues": [{**body["workerQueues"][0], "nodePoolId": "c" + "0" * 24}]}
+    assert_error(api.post(path, json=bad_pool), 400, "nodePoolId")
+    assert_error(api.post(path, json={**body, "scheduler": {"au": 4, "replicas": 1}}), 400, "au")
+    assert_error(api.post(path, json={**body, "schedulerSize": "SMALL"}), 400, "schedulerSize")
+
+    dedicated = make_cluster(api, "ded")
+    remote = _create(api, workspace, type="DEDICATED", clusterId=dedicated["id"], executor="ASTRO",
+                     remoteExecution={"enabled": True, "allowedIpAddressRanges": ["10.0.0.0/8"]})
+    assert remote["remoteExecution"]["allowedIpAddressRanges"] == ["10.0.0.0/8"]
+    assert remote["remoteExecution"]["remoteApiUrl"].startswith("https://")
+    assert remote.get("workerQueues", []) == []  # ASTRO with remote execution runs no queues here
+    plain = _create(api, workspace, type="DEDICATED", clusterId=dedicated["id"],
+                    remoteExecution={"enabled": False})
+    assert "remoteExecution" not in plain

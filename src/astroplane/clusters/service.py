@@ -287,23 +287,24 @@ def _update_node_pools(session: Session, cluster: models.Cluster, requested: lis
     _check_node_pools(cluster.cloud_provider, requested)
     repository = ClusterRepository(session)
     current = {pool.id: pool for pool in repository.node_pools([cluster.id])[cluster.id]}
-    kept: set[str] = set()
+    for index, entry in enumerate(requested):
+        if entry.id and entry.id not in current:
+            raise BadRequest(f"nodePools[{index}].id is not a node pool of this cluster",
+                             field=f"nodePools[{index}].id")
+    kept = {entry.id for entry in requested if entry.id}
+    for pool_id, pool in current.items():
+        if pool_id not in kept:
+            repository.delete_node_pool(pool)
+    session.flush()  # removals land before a new pool reuses a name
     for index, entry in enumerate(requested):
         if entry.id:
-            pool = current.get(entry.id)
-            if pool is None:
-                raise BadRequest(f"nodePools[{index}].id is not a node pool of this cluster",
-                                 field=f"nodePools[{index}].id")
-            kept.add(pool.id)
+            pool = current[entry.id]
         else:
             pool = models.NodePool(cluster_id=cluster.id)
             repository.add_node_pool(pool)
         pool.name, pool.max_node_count = entry.name, entry.maxNodeCount
         pool.node_instance_type = entry.nodeInstanceType
         pool.is_default = bool(entry.isDefault) or (index == 0 and not any(p.isDefault for p in requested))
-    for pool_id, pool in current.items():
-        if pool_id not in kept:
-            repository.delete_node_pool(pool)
     session.flush()
 
 

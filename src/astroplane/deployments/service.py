@@ -88,14 +88,18 @@ def _sync_queues(session: Session, deployment: Deployment, requested: list[Any] 
         return
     validation.worker_queues(requested, hosted=hosted, node_pool_ids={p.id for p in pools})
     by_id = {queue.id: queue for queue in current}
-    kept: set[str] = set()
+    for position, entry in enumerate(requested):
+        if entry.id and entry.id not in by_id:
+            raise BadRequest(f"workerQueues[{position}].id is not a queue of this deployment",
+                             field=f"workerQueues[{position}].id")
+    kept = {entry.id for entry in requested if entry.id}
+    for queue in current:
+        if queue.id not in kept:
+            repository.delete_row(queue)
+    session.flush()  # removals land before a new queue reuses a name
     for position, entry in enumerate(requested):
         if entry.id:
-            queue = by_id.get(entry.id)
-            if queue is None:
-                raise BadRequest(f"workerQueues[{position}].id is not a queue of this deployment",
-                                 field=f"workerQueues[{position}].id")
-            kept.add(queue.id)
+            queue = by_id[entry.id]
         else:
             queue = WorkerQueue(deployment_id=deployment.id)
             repository.add_row(queue)
@@ -105,10 +109,6 @@ def _sync_queues(session: Session, deployment: Deployment, requested: list[Any] 
         queue.astro_machine = getattr(entry, "astroMachine", None) if hosted else None
         queue.node_pool_id = None if hosted else getattr(entry, "nodePoolId", None)
         queue.pod_ephemeral_storage = getattr(entry, "podEphemeralStorage", None) if hosted else None
-    for queue in current:
-        if queue.id not in kept:
-            repository.delete_row(queue)
-    # renames and removals land before inserts reuse a name
     session.flush()
 
 
