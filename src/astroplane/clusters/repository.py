@@ -20,6 +20,11 @@ class ClusterRepository:
             return None
         return cluster
 
+    def lock(self, cluster: Cluster) -> Cluster:
+        """Re-read the row under a row lock, so a change never races the reconciler's claim."""
+        self.session.refresh(cluster, with_for_update=True)
+        return cluster
+
     def by_name(self, organization_id: str, name: str) -> Cluster | None:
         return self.session.scalars(sa.select(Cluster).where(Cluster.organization_id == organization_id,
                                                              Cluster.name == name)).first()

@@ -357,6 +357,7 @@ def _update_dr(cluster: models.Cluster, request: schemas.UpdateDedicatedClusterR
 
 def update_cluster(session: Session, auth: AuthContext, steps: Steps, cluster: models.Cluster,
                    body: schemas.UpdateClusterRequest) -> schemas.Cluster:
+    ClusterRepository(session).lock(cluster)
     request = body.root
     if request.clusterType != cluster.type:
         raise BadRequest(f"clusterType {request.clusterType} does not match this {cluster.type} cluster",
@@ -386,6 +387,7 @@ def update_cluster(session: Session, auth: AuthContext, steps: Steps, cluster: m
 
 
 def delete_cluster(session: Session, steps: Steps, cluster: models.Cluster) -> None:
+    ClusterRepository(session).lock(cluster)
     hosted = ClusterRepository(session).deployment_count(cluster.id)
     if hosted:
         raise BadRequest(f"The cluster still hosts {hosted} deployment(s); delete them first", field="clusterId")

@@ -26,6 +26,11 @@ class DeploymentRepository:
             return None
         return deployment
 
+    def lock(self, deployment: Deployment) -> Deployment:
+        """Re-read the row under a row lock, so a change never races the reconciler's claim."""
+        self.session.refresh(deployment, with_for_update=True)
+        return deployment
+
     def page(self, organization_id: str, params: ListParams, *, visible_workspaces: set[str] | None,
              visible_deployments: set[str] | None, ids: list[str] | None, names: list[str] | None,
              workspace_ids: list[str] | None) -> tuple[list[Deployment], int]:

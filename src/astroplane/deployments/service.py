@@ -328,11 +328,12 @@ def create_deployment(session: Session, auth: AuthContext, steps: Steps, body: s
     return _public(session, deployment)
 
 
-def _load(session: Session, auth: AuthContext) -> Deployment:
-    deployment = DeploymentRepository(session).get(auth.organization_id, auth.target.deployment_id or "")
+def _load(session: Session, auth: AuthContext, *, lock: bool = False) -> Deployment:
+    repository = DeploymentRepository(session)
+    deployment = repository.get(auth.organization_id, auth.target.deployment_id or "")
     if deployment is None:
         raise NotFound("Deployment not found")
-    return deployment
+    return repository.lock(deployment) if lock else deployment
 
 
 def get_deployment(session: Session, auth: AuthContext) -> schemas.Deployment:
@@ -341,7 +342,7 @@ def get_deployment(session: Session, auth: AuthContext) -> schemas.Deployment:
 
 def update_deployment(session: Session, auth: AuthContext, body: schemas.UpdateDeploymentRequest,
                       raw: dict[str, Any]) -> schemas.Deployment:
-    deployment = _load(session, auth)
+    deployment = _load(session, auth, lock=True)
     request = body.root
     if deployment.delete_requested_at is not None:
         raise Conflict("The deployment is being deleted")
@@ -363,7 +364,7 @@ def update_deployment(session: Session, auth: AuthContext, body: schemas.UpdateD
 
 
 def delete_deployment(session: Session, auth: AuthContext, steps: Steps) -> None:
-    deployment = _load(session, auth)
+    deployment = _load(session, auth, lock=True)
     if deployment.delete_requested_at is not None:
         return  # already on its way out
     deployment.status = lifecycle.next_status(deployment.status, "delete") or "UNKNOWN"
@@ -377,7 +378,7 @@ def delete_deployment(session: Session, auth: AuthContext, steps: Steps) -> None
 
 def override_hibernation(session: Session, auth: AuthContext, body: schemas.OverrideDeploymentHibernationBody
                          ) -> schemas.DeploymentHibernationOverride:
-    deployment = _load(session, auth)
+    deployment = _load(session, auth, lock=True)
     if deployment.delete_requested_at is not None:
         raise Conflict("The deployment is being deleted")
     if not deployment.is_development_mode:
@@ -392,7 +393,7 @@ def override_hibernation(session: Session, auth: AuthContext, body: schemas.Over
 
 
 def remove_hibernation_override(session: Session, auth: AuthContext) -> None:
-    deployment = _load(session, auth)
+    deployment = _load(session, auth, lock=True)
     deployment.hibernation_override = deployment.hibernation_override_until = None
     deployment.stamp_author(auth.principal.subject)
     session.flush()
