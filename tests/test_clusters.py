@@ -55,7 +55,7 @@ def test_fields_of_another_provider_are_refused(api):
     assert "cloudProvider" in body["message"]
     missing = {k: v for k, v in GCP.items() if k != "podSubnetRange"}
     body = assert_error(api.post("/clusters", json={**missing, "name": "x"}), 400)
-    assert any(e["field"].endswith("podSubnetRange") for e in body["fieldErrors"])
+    assert "podSubnetRange" in {e["field"] for e in body["fieldErrors"]}
     assert api.ok("GET", "/clusters")["totalCount"] == 0
 
 
