@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-from sqlalchemy.orm import Session
 
 from astroplane.auth.subjects import SubjectProfiles
 from astroplane.clusters import options as cluster_options

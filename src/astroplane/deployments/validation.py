@@ -52,7 +52,7 @@ def quantity(field: str, value: str) -> Decimal:
     return parsed
 
 
-def _in_range(field: str, value: Decimal, bounds: dict[str, str], unit: Decimal = Decimal(1)) -> None:
+def _in_range(field: str, value: Decimal, bounds: dict[str, str]) -> None:
     floor, ceiling = options.quantity(bounds["floor"]), options.quantity(bounds["ceiling"])
     if not floor <= value <= ceiling:
         raise BadRequest(f"{field} must be between {bounds['floor']} and {bounds['ceiling']}", field=field)
