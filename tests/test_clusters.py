@@ -171,3 +171,15 @@ def test_cluster_permissions(api):
     assert_error(reader.delete(f"/clusters/{cluster['id']}"), 403)
     ws_token, _ = make_token(api, "WORKSPACE", "WORKSPACE_OWNER", workspace["id"])
     assert_error(api.as_token(ws_token).get("/clusters"), 403)
+
+
+def test_azure_can_enable_disaster_recovery_later(api):
+    cluster = make_cluster(api, "az", **{k: v for k, v in AZURE.items() if k not in ("name",)})
+    path = f"/clusters/{cluster['id']}"
+    assert cluster["isDrEnabled"] is False
+    assert_error(api.post(path, json={"clusterType": "DEDICATED", "name": "az", "k8sTags": [], "enableDr": True}),
+                 400, "drRegion")
+    enabled = api.ok("POST", path, json={"clusterType": "DEDICATED", "name": "az", "k8sTags": [], "enableDr": True,
+                                         "drRegion": "westus2", "enableReplicationTimeControl": True})
+    assert enabled["isDrEnabled"] is True and enabled["drRegion"] == "westus2"
+    assert enabled["drVpcSubnetRange"] == "172.20.0.0/19" and enabled["enableReplicationTimeControl"] is True

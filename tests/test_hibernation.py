@@ -67,3 +67,19 @@ def test_override_rules(api):
                  400, "development")
     assert "scalingSpec" not in regular and "scalingStatus" not in regular
     assert_error(api.post("/deployments/c" + "0" * 24 + "/hibernation-override", json={"isHibernating": True}), 404)
+
+
+def test_leaving_development_mode_wakes_the_deployment(api, server):
+    deployment = _dev(api)
+    path = f"/deployments/{deployment['id']}"
+    poll(api, path, {"HEALTHY"})
+    api.ok("POST", path + "/hibernation-override", json={"isHibernating": True})
+    reconcile(server)
+    asleep = api.ok("GET", path)
+    assert asleep["status"] == "HIBERNATING"
+    body = {key: asleep[key] for key in ("name", "workspaceId", "type", "executor", "isCicdEnforced",
+                                         "isDagDeployEnabled", "isHighAvailability", "schedulerSize")}
+    updated = api.ok("POST", path, json={**body, "environmentVariables": [], "isDevelopmentMode": False})
+    assert updated["status"] == "HIBERNATING" and "scalingSpec" not in updated
+    reconcile(server)
+    assert api.ok("GET", path)["status"] == "HEALTHY"
