@@ -41,7 +41,22 @@ def _token(shape: Shape) -> None:
     shape.secrets.append(created["token"])
 
 
-BUILDERS: list[Callable[[Shape], None]] = [_workspace, _token]
+def _cluster(shape: Shape) -> None:
+    created = shape.api.ok("POST", "/clusters", json={"cloudProvider": "AWS", "name": shape.marker("cluster"),
+                                                      "region": "us-east-1", "type": "DEDICATED",
+                                                      "vpcSubnetRange": "172.20.0.0/20"})
+    shape.ids["clusterId"] = created["id"]
+
+
+def _deployment(shape: Shape) -> None:
+    created = shape.api.ok("POST", "/deployments", json={"name": shape.marker("dep"), "type": "DEDICATED",
+                                                         "workspaceId": shape.ids["workspaceId"],
+                                                         "clusterId": shape.ids["clusterId"],
+                                                         "description": shape.marker("depdesc")})
+    shape.ids["deploymentId"] = created["id"]
+
+
+BUILDERS: list[Callable[[Shape], None]] = [_workspace, _token, _cluster, _deployment]
 
 
 def build(server) -> Shape:

@@ -21,11 +21,14 @@ SERVICE_RULES = {
     "RotateApiToken": Permission("workspace.apiTokens.rotate", WS),
     "DeleteApiToken": Permission("workspace.apiTokens.delete", WS),
     "CreateApiToken": Permission("workspace.apiTokens.create", WS),
+    "CreateDeployment": Permission("workspace.deployments.create", WS),
 }
 # Bodies that make a call meaningful (a generic sample would fail validation for everyone).
 BODIES = {
     "CreateApiToken": lambda ids: {"name": "m", "scope": "WORKSPACE", "role": "WORKSPACE_ACCESSOR",
                                    "entityId": ids["workspaceId"]},
+    "CreateDeployment": lambda ids: {"name": "m", "workspaceId": ids["workspaceId"], "type": "DEDICATED",
+                                     "clusterId": ids["clusterId"]},
     "UpdateApiTokenRoles": lambda ids: {"roles": [{"entityType": "WORKSPACE", "entityId": ids["workspaceId"],
                                                    "role": "WORKSPACE_ACCESSOR"}]},
 }
@@ -85,6 +88,8 @@ def test_rbac_matrix(server):
     operations = {(m, p): op for m, p, op in scenario.operations(document)}
     shared = scenario.build(server)
     tokens = {role: (_token(shared, scope, role, entity), scope) for role, scope, entity in _bindings(shared)}
+    # a DEPLOYMENT-scoped token bound at the scenario's deployment takes part like every other role
+    assert tokens["DEPLOYMENT_ADMIN"][1] == ScopeType.DEPLOYMENT
     unrelated_ws = shared.api.ok("POST", "/workspaces", json={"name": "unrelated"})["id"]
     unrelated = _token(shared, ScopeType.WORKSPACE, "WORKSPACE_OWNER", unrelated_ws)
     checked, escalations, refusals = 0, [], []

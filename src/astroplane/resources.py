@@ -3,7 +3,12 @@
 from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
+from astroplane.clusters.endpoints import router as clusters_router
+from astroplane.deployments import placement as deployment_placement
 from astroplane.deployments import scope as deployment_scope
+from astroplane.deployments import service as deployments_service
+from astroplane.deployments.endpoints import router as deployments_router
+from astroplane.deployments.reconciler import start as start_reconciler
 from astroplane.organizations.endpoints import router as organizations_router
 from astroplane.rbac.authorize import register_scope_resolver
 from astroplane.rbac.permissions import ScopeType
@@ -15,7 +20,8 @@ from astroplane.workspaces import service as workspaces_service
 from astroplane.workspaces.endpoints import router as workspaces_router
 from astroplane.workspaces.models import Workspace
 
-ROUTERS: list[APIRouter] = [organizations_router, workspaces_router, tokens_router, users_router]
+ROUTERS: list[APIRouter] = [organizations_router, workspaces_router, tokens_router, users_router,
+                            clusters_router, deployments_router]
 
 
 def _delete_workspace_tokens(session: Session, workspace: Workspace) -> None:
@@ -29,6 +35,10 @@ def wire() -> None:
     register_scope_resolver(ScopeType.DEPLOYMENT, "deploymentId", deployment_scope.resolve_scope)
     if _delete_workspace_tokens not in workspaces_service.DELETE_CLEANUPS:
         workspaces_service.DELETE_CLEANUPS.append(_delete_workspace_tokens)
+    if deployment_placement.check_workspace_defaults not in workspaces_service.DEFAULTS_VALIDATORS:
+        workspaces_service.DEFAULTS_VALIDATORS.append(deployment_placement.check_workspace_defaults)
+    if deployments_service.refuse_workspace_delete not in workspaces_service.DELETE_GUARDS:
+        workspaces_service.DELETE_GUARDS.append(deployments_service.refuse_workspace_delete)
 
 # Background loops started with the app (the lifecycle reconciler); each returns an async stop().
-BACKGROUND: list = []
+BACKGROUND: list = [start_reconciler]

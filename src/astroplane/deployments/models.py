@@ -1,7 +1,10 @@
+import datetime as dt
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from astroplane.kit.db import Base
+from astroplane.kit.crypto import EncryptedText
+from astroplane.kit.db import Base, UTCDateTime
 from astroplane.kit.models import AuthorMixin, IdMixin, TimestampMixin
 
 
@@ -31,3 +34,64 @@ class Deployment(IdMixin, TimestampMixin, AuthorMixin, Base):
     is_cicd_enforced: Mapped[bool] = mapped_column(default=False)
     dag_tarball_version: Mapped[str | None] = mapped_column(sa.String(128))
     desired_dag_tarball_version: Mapped[str | None] = mapped_column(sa.String(128))
+
+    # placement (STANDARD deployments name a provider and region; the others a cluster)
+    cloud_provider: Mapped[str | None] = mapped_column(sa.String(8))
+    region: Mapped[str | None] = mapped_column(sa.String(64))
+    namespace: Mapped[str | None] = mapped_column(sa.String(64))
+    status_reason: Mapped[str | None] = mapped_column(sa.String(256))
+    contact_emails: Mapped[list | None] = mapped_column(sa.JSON)
+    workload_identity: Mapped[str | None] = mapped_column(sa.String(512))
+    dr_workload_identity: Mapped[str | None] = mapped_column(sa.String(512))
+    # resources: hosted types use scheduler_size and the quotas, HYBRID the scheduler AU/replicas
+    scheduler_size: Mapped[str | None] = mapped_column(sa.String(16))
+    scheduler_au: Mapped[int | None] = mapped_column()
+    scheduler_replicas: Mapped[int | None] = mapped_column()
+    is_high_availability: Mapped[bool | None] = mapped_column()
+    is_development_mode: Mapped[bool | None] = mapped_column()
+    resource_quota_cpu: Mapped[str | None] = mapped_column(sa.String(32))
+    resource_quota_memory: Mapped[str | None] = mapped_column(sa.String(32))
+    default_task_pod_cpu: Mapped[str | None] = mapped_column(sa.String(32))
+    default_task_pod_memory: Mapped[str | None] = mapped_column(sa.String(32))
+    task_pod_node_pool_id: Mapped[str | None] = mapped_column(sa.String(25))
+    # {"enabled", "allowedIpAddressRanges", "taskLogBucket", "taskLogUrlPattern"} when enabled
+    remote_execution: Mapped[dict | None] = mapped_column(sa.JSON)
+    # hibernation: [{"hibernateAtCron", "wakeAtCron", "isEnabled", "description"}] and an override
+    hibernation_schedules: Mapped[list | None] = mapped_column(sa.JSON)
+    hibernation_override: Mapped[bool | None] = mapped_column()
+    hibernation_override_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    # lifecycle: when the running transition completes, and whether a delete is pending
+    step_due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
+    delete_requested_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class WorkerQueue(IdMixin, TimestampMixin, Base):
+    __tablename__ = "deployment_worker_queues"
+    __table_args__ = (sa.UniqueConstraint("deployment_id", "name"),)
+
+    deployment_id: Mapped[str] = mapped_column(sa.ForeignKey("deployments.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(63))
+    is_default: Mapped[bool] = mapped_column(default=False)
+    min_worker_count: Mapped[int] = mapped_column()
+    max_worker_count: Mapped[int] = mapped_column()
+    worker_concurrency: Mapped[int] = mapped_column()
+    astro_machine: Mapped[str | None] = mapped_column(sa.String(8))
+    node_pool_id: Mapped[str | None] = mapped_column(sa.String(25))
+    pod_ephemeral_storage: Mapped[str | None] = mapped_column(sa.String(32))
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class EnvironmentVariable(Base):
+    """A deployment's environment variable. Every value is stored encrypted; secret values are
+    never returned."""
+
+    __tablename__ = "deployment_environment_variables"
+
+    deployment_id: Mapped[str] = mapped_column(sa.ForeignKey("deployments.id", ondelete="CASCADE"),
+                                               primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(256), primary_key=True)
+    is_secret: Mapped[bool] = mapped_column(default=False)
+    value: Mapped[str | None] = mapped_column(EncryptedText)
+    position: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

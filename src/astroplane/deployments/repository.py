@@ -1,7 +1,12 @@
+import datetime as dt
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from astroplane.deployments.models import Deployment
+from astroplane.deployments.models import Deployment, EnvironmentVariable, WorkerQueue
+from astroplane.kit.pagination import ListParams, paginate
+
+SORTS = {"name": Deployment.name, "createdAt": Deployment.created_at, "updatedAt": Deployment.updated_at}
 
 
 class DeploymentRepository:
@@ -14,3 +19,77 @@ class DeploymentRepository:
             sa.select(Deployment.workspace_id)
             .where(Deployment.id == deployment_id, Deployment.organization_id == organization_id)
         ).scalar_one_or_none()
+
+    def get(self, organization_id: str, deployment_id: str) -> Deployment | None:
+        deployment = self.session.get(Deployment, deployment_id)
+        if deployment is None or deployment.organization_id != organization_id:
+            return None
+        return deployment
+
+    def lock(self, deployment: Deployment) -> Deployment:
+        """Re-read the row under a row lock, so a change never races the reconciler's claim."""
+        self.session.refresh(deployment, with_for_update=True)
+        return deployment
+
+    def page(self, organization_id: str, params: ListParams, *, visible_workspaces: set[str] | None,
+             visible_deployments: set[str] | None, ids: list[str] | None, names: list[str] | None,
+             workspace_ids: list[str] | None) -> tuple[list[Deployment], int]:
+        query = sa.select(Deployment).where(Deployment.organization_id == organization_id)
+        if visible_workspaces is not None or visible_deployments is not None:
+            query = query.where(sa.or_(Deployment.workspace_id.in_(visible_workspaces or set()),
+                                       Deployment.id.in_(visible_deployments or set())))
+        if ids:
+            query = query.where(Deployment.id.in_(ids))
+        if names:
+            query = query.where(Deployment.name.in_(names))
+        if workspace_ids:
+            query = query.where(Deployment.workspace_id.in_(workspace_ids))
+        return paginate(self.session, query, params, SORTS, Deployment.id, Deployment.created_at.asc())
+
+    def count_in_workspace(self, workspace_id: str) -> int:
+        return self.session.scalar(sa.select(sa.func.count()).select_from(Deployment)
+                                   .where(Deployment.workspace_id == workspace_id)) or 0
+
+    def add(self, deployment: Deployment) -> Deployment:
+        self.session.add(deployment)
+        self.session.flush()
+        return deployment
+
+    def queues(self, deployment_ids: list[str]) -> dict[str, list[WorkerQueue]]:
+        found: dict[str, list[WorkerQueue]] = {i: [] for i in deployment_ids}
+        if deployment_ids:
+            query = sa.select(WorkerQueue).where(WorkerQueue.deployment_id.in_(deployment_ids)).order_by(
+                WorkerQueue.position, WorkerQueue.id)
+            for queue in self.session.scalars(query):
+                found[queue.deployment_id].append(queue)
+        return found
+
+    def environment(self, deployment_ids: list[str]) -> dict[str, list[EnvironmentVariable]]:
+        found: dict[str, list[EnvironmentVariable]] = {i: [] for i in deployment_ids}
+        if deployment_ids:
+            query = sa.select(EnvironmentVariable).where(EnvironmentVariable.deployment_id.in_(deployment_ids)
+                                                         ).order_by(EnvironmentVariable.position)
+            for variable in self.session.scalars(query):
+                found[variable.deployment_id].append(variable)
+        return found
+
+    def add_row(self, row: Deployment | WorkerQueue | EnvironmentVariable) -> None:
+        self.session.add(row)
+
+    def delete_row(self, row: WorkerQueue | EnvironmentVariable) -> None:
+        self.session.delete(row)
+
+    def claim_due(self, now: dt.datetime, running: frozenset[str], limit: int = 50) -> list[Deployment]:
+        """Deployments with something to do (a running step, a pending delete, hibernation), locked
+        for this transaction; rows another replica holds are skipped (SKIP LOCKED on PostgreSQL)."""
+        query = (sa.select(Deployment)
+                 .where(sa.or_(Deployment.status.in_(running), Deployment.delete_requested_at.is_not(None),
+                               Deployment.is_development_mode.is_(True)))
+                 .order_by(Deployment.id).limit(limit).with_for_update(skip_locked=True))
+        return list(self.session.scalars(query))
+
+    def delete(self, deployment: Deployment) -> None:
+        self.session.execute(sa.delete(WorkerQueue).where(WorkerQueue.deployment_id == deployment.id))
+        self.session.execute(sa.delete(EnvironmentVariable).where(EnvironmentVariable.deployment_id == deployment.id))
+        self.session.delete(deployment)
+        self.session.flush()

@@ -78,8 +78,10 @@ def error_response(request: Request, status: int, message: str,
 
 
 def _field_path(location: tuple[Any, ...]) -> str:
-    # drop the "body"/"query" prefix and pydantic's union-tag segments
-    parts = [str(p) for p in location[1:] if not (isinstance(p, str) and ("[" in p or p.startswith("function-")))]
+    # drop the "body"/"query" prefix and pydantic's union-tag segments: model names, validator
+    # names, and discriminator values such as "GCP" or "DEDICATED" (field names are camelCase)
+    parts = [str(p) for p in location[1:] if not (isinstance(p, str) and (
+        "[" in p or p.startswith("function-") or (len(p) > 1 and p.replace("_", "").isupper())))]
     return ".".join(parts) or str(location[0] if location else "")
 
 

@@ -6,6 +6,7 @@ Create Date: 2026-11-29 00:31:24.228078
 """
 from alembic import op
 import sqlalchemy as sa
+import astroplane.kit.crypto
 import astroplane.kit.db
 
 
@@ -24,6 +25,29 @@ def upgrade() -> None:
     sa.Column('region', sa.String(length=64), nullable=False),
     sa.Column('type', sa.String(length=16), nullable=False),
     sa.Column('status', sa.String(length=24), nullable=False),
+    sa.Column('vpc_subnet_range', sa.String(length=64), nullable=False),
+    sa.Column('pod_subnet_range', sa.String(length=64), nullable=True),
+    sa.Column('service_subnet_range', sa.String(length=64), nullable=True),
+    sa.Column('service_peering_range', sa.String(length=64), nullable=True),
+    sa.Column('secondary_vpc_cidr', sa.String(length=64), nullable=True),
+    sa.Column('tenant_id', sa.String(length=256), nullable=True),
+    sa.Column('provider_account', sa.String(length=256), nullable=True),
+    sa.Column('db_instance_type', sa.String(length=64), nullable=False),
+    sa.Column('is_private_network_egress_enabled', sa.Boolean(), nullable=True),
+    sa.Column('k8s_tags', sa.JSON(), nullable=False),
+    sa.Column('workspace_ids', sa.JSON(), nullable=False),
+    sa.Column('is_dr_enabled', sa.Boolean(), nullable=False),
+    sa.Column('dr_region', sa.String(length=64), nullable=False),
+    sa.Column('dr_vpc_subnet_range', sa.String(length=64), nullable=True),
+    sa.Column('dr_secondary_vpc_cidr', sa.String(length=64), nullable=True),
+    sa.Column('dr_pod_subnet_range', sa.String(length=64), nullable=True),
+    sa.Column('dr_service_subnet_range', sa.String(length=64), nullable=True),
+    sa.Column('dr_service_peering_range', sa.String(length=64), nullable=True),
+    sa.Column('enable_replication_time_control', sa.Boolean(), nullable=True),
+    sa.Column('is_failed_over', sa.Boolean(), nullable=False),
+    sa.Column('failover_target', sa.Boolean(), nullable=True),
+    sa.Column('step_due_at', astroplane.kit.db.UTCDateTime(), nullable=True),
+    sa.Column('delete_requested_at', astroplane.kit.db.UTCDateTime(), nullable=True),
     sa.Column('id', sa.String(length=25), nullable=False),
     sa.Column('created_at', astroplane.kit.db.UTCDateTime(), nullable=False),
     sa.Column('updated_at', astroplane.kit.db.UTCDateTime(), nullable=False),
@@ -31,6 +55,25 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_clusters')),
     sa.UniqueConstraint('organization_id', 'name', name=op.f('uq_clusters_organization_id_name'))
     )
+    with op.batch_alter_table('clusters', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_clusters_step_due_at'), ['step_due_at'], unique=False)
+
+    op.create_table('cluster_node_pools',
+    sa.Column('cluster_id', sa.String(length=25), nullable=False),
+    sa.Column('name', sa.String(length=63), nullable=False),
+    sa.Column('is_default', sa.Boolean(), nullable=False),
+    sa.Column('max_node_count', sa.Integer(), nullable=False),
+    sa.Column('node_instance_type', sa.String(length=64), nullable=False),
+    sa.Column('id', sa.String(length=25), nullable=False),
+    sa.Column('created_at', astroplane.kit.db.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', astroplane.kit.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['cluster_id'], ['clusters.id'], name=op.f('fk_cluster_node_pools_cluster_id_clusters'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_cluster_node_pools')),
+    sa.UniqueConstraint('cluster_id', 'name', name=op.f('uq_cluster_node_pools_cluster_id_name'))
+    )
+    with op.batch_alter_table('cluster_node_pools', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_cluster_node_pools_cluster_id'), ['cluster_id'], unique=False)
+
     op.create_table('deployments',
     sa.Column('organization_id', sa.String(length=25), nullable=False),
     sa.Column('workspace_id', sa.String(length=25), nullable=False),
@@ -47,6 +90,29 @@ def upgrade() -> None:
     sa.Column('is_cicd_enforced', sa.Boolean(), nullable=False),
     sa.Column('dag_tarball_version', sa.String(length=128), nullable=True),
     sa.Column('desired_dag_tarball_version', sa.String(length=128), nullable=True),
+    sa.Column('cloud_provider', sa.String(length=8), nullable=True),
+    sa.Column('region', sa.String(length=64), nullable=True),
+    sa.Column('namespace', sa.String(length=64), nullable=True),
+    sa.Column('status_reason', sa.String(length=256), nullable=True),
+    sa.Column('contact_emails', sa.JSON(), nullable=True),
+    sa.Column('workload_identity', sa.String(length=512), nullable=True),
+    sa.Column('dr_workload_identity', sa.String(length=512), nullable=True),
+    sa.Column('scheduler_size', sa.String(length=16), nullable=True),
+    sa.Column('scheduler_au', sa.Integer(), nullable=True),
+    sa.Column('scheduler_replicas', sa.Integer(), nullable=True),
+    sa.Column('is_high_availability', sa.Boolean(), nullable=True),
+    sa.Column('is_development_mode', sa.Boolean(), nullable=True),
+    sa.Column('resource_quota_cpu', sa.String(length=32), nullable=True),
+    sa.Column('resource_quota_memory', sa.String(length=32), nullable=True),
+    sa.Column('default_task_pod_cpu', sa.String(length=32), nullable=True),
+    sa.Column('default_task_pod_memory', sa.String(length=32), nullable=True),
+    sa.Column('task_pod_node_pool_id', sa.String(length=25), nullable=True),
+    sa.Column('remote_execution', sa.JSON(), nullable=True),
+    sa.Column('hibernation_schedules', sa.JSON(), nullable=True),
+    sa.Column('hibernation_override', sa.Boolean(), nullable=True),
+    sa.Column('hibernation_override_until', astroplane.kit.db.UTCDateTime(), nullable=True),
+    sa.Column('step_due_at', astroplane.kit.db.UTCDateTime(), nullable=True),
+    sa.Column('delete_requested_at', astroplane.kit.db.UTCDateTime(), nullable=True),
     sa.Column('id', sa.String(length=25), nullable=False),
     sa.Column('created_at', astroplane.kit.db.UTCDateTime(), nullable=False),
     sa.Column('updated_at', astroplane.kit.db.UTCDateTime(), nullable=False),
@@ -62,18 +128,63 @@ def upgrade() -> None:
     with op.batch_alter_table('deployments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_deployments_cluster_id'), ['cluster_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_deployments_organization_id_workspace_id_name'), ['organization_id', 'workspace_id', 'name'], unique=False)
+        batch_op.create_index(batch_op.f('ix_deployments_step_due_at'), ['step_due_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_deployments_workspace_id'), ['workspace_id'], unique=False)
+
+    op.create_table('deployment_environment_variables',
+    sa.Column('deployment_id', sa.String(length=25), nullable=False),
+    sa.Column('key', sa.String(length=256), nullable=False),
+    sa.Column('is_secret', sa.Boolean(), nullable=False),
+    sa.Column('value', astroplane.kit.crypto.EncryptedText(), nullable=True),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('updated_at', astroplane.kit.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['deployment_id'], ['deployments.id'], name=op.f('fk_deployment_environment_variables_deployment_id_deployments'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('deployment_id', 'key', name=op.f('pk_deployment_environment_variables'))
+    )
+    op.create_table('deployment_worker_queues',
+    sa.Column('deployment_id', sa.String(length=25), nullable=False),
+    sa.Column('name', sa.String(length=63), nullable=False),
+    sa.Column('is_default', sa.Boolean(), nullable=False),
+    sa.Column('min_worker_count', sa.Integer(), nullable=False),
+    sa.Column('max_worker_count', sa.Integer(), nullable=False),
+    sa.Column('worker_concurrency', sa.Integer(), nullable=False),
+    sa.Column('astro_machine', sa.String(length=8), nullable=True),
+    sa.Column('node_pool_id', sa.String(length=25), nullable=True),
+    sa.Column('pod_ephemeral_storage', sa.String(length=32), nullable=True),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('id', sa.String(length=25), nullable=False),
+    sa.Column('created_at', astroplane.kit.db.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', astroplane.kit.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['deployment_id'], ['deployments.id'], name=op.f('fk_deployment_worker_queues_deployment_id_deployments'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_deployment_worker_queues')),
+    sa.UniqueConstraint('deployment_id', 'name', name=op.f('uq_deployment_worker_queues_deployment_id_name'))
+    )
+    with op.batch_alter_table('deployment_worker_queues', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_deployment_worker_queues_deployment_id'), ['deployment_id'], unique=False)
 
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('deployment_worker_queues', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_deployment_worker_queues_deployment_id'))
+
+    op.drop_table('deployment_worker_queues')
+    op.drop_table('deployment_environment_variables')
     with op.batch_alter_table('deployments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_deployments_workspace_id'))
+        batch_op.drop_index(batch_op.f('ix_deployments_step_due_at'))
         batch_op.drop_index(batch_op.f('ix_deployments_organization_id_workspace_id_name'))
         batch_op.drop_index(batch_op.f('ix_deployments_cluster_id'))
 
     op.drop_table('deployments')
+    with op.batch_alter_table('cluster_node_pools', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_cluster_node_pools_cluster_id'))
+
+    op.drop_table('cluster_node_pools')
+    with op.batch_alter_table('clusters', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_clusters_step_due_at'))
+
     op.drop_table('clusters')
     # ### end Alembic commands ###

@@ -1,0 +1,159 @@
+"""The lifecycle reconciler: advances clusters and deployments through their transition tables.
+
+Runs in every server process (ASTROPLANE_RUN_RECONCILER). Each pass is one transaction that claims
+due rows with SELECT ... FOR UPDATE SKIP LOCKED, so several replicas on one PostgreSQL share the
+work without taking the same row twice; SQLite has a single writer. Tests call `run_once` directly.
+"""
+
+import asyncio
+import datetime as dt
+import logging
+
+from sqlalchemy.orm import Session
+
+from astroplane.clusters import lifecycle as cluster_lifecycle
+from astroplane.clusters import service as cluster_service
+from astroplane.clusters.models import Cluster
+from astroplane.clusters.repository import ClusterRepository
+from astroplane.deployments import lifecycle, options, render
+from astroplane.deployments.models import Deployment
+from astroplane.deployments.repository import DeploymentRepository
+from astroplane.deployments.scope import run_delete_cleanups
+from astroplane.deployments.steps import Steps
+from astroplane.kit.db import Database
+from astroplane.kit.time import utcnow
+from astroplane.logs.repository import DeploymentLogRepository
+from astroplane.rbac.repository import RoleBindingRepository
+
+log = logging.getLogger("astroplane.reconciler")
+BATCH = 200
+# Cluster states in which its deployments can come up.
+CLUSTER_UP = frozenset({"CREATED", "UPDATING", "FAILING_OVER", "UPGRADE_PENDING", "UPDATE_FAILED", "FAILOVER_FAILED"})
+
+
+def _transition_logs(deployment: Deployment, old: str, new: str) -> list[tuple[str, str]]:
+    airflow3 = options.is_airflow3(deployment.runtime_version)
+    web = "apiserver" if airflow3 else "webserver"
+    if old == "CREATING" and new == "HEALTHY":
+        lines = [("scheduler", f"Scheduler started (Astro Runtime {deployment.runtime_version})"),
+                 (web, f"{'API server' if airflow3 else 'Webserver'} is listening"),
+                 ("triggerer", "Triggerer started")]
+        if airflow3:
+            lines.append(("dag-processor", "DAG processor started"))
+        if deployment.executor != "KUBERNETES":
+            lines.append(("worker", f"Workers ready ({deployment.executor} executor)"))
+        return lines
+    if old == "DEPLOYING" and new == "HEALTHY":
+        return [("scheduler", f"Rolled out image {deployment.image_tag or deployment.runtime_version}; "
+                              "deployment is healthy"), (web, "Restarted with the new configuration")]
+    if new == "HIBERNATING":
+        return [("scheduler", "Hibernating: components scaled to zero")]
+    if old == "HIBERNATING":
+        return [("scheduler", "Woke from hibernation; scheduler running")]
+    return [("scheduler", f"Status {old} -> {new}")]
+
+
+class Reconciler:
+    def __init__(self, database: Database, steps: Steps):
+        self.database = database
+        self.steps = steps
+
+    def run_once(self, now: dt.datetime | None = None) -> int:
+        """One pass over every due row; returns the number of transitions made."""
+        now = now or utcnow()
+        session = self.database.session()
+        try:
+            changed = self._clusters(session, now) + self._deployments(session, now)
+            session.commit()
+            return changed
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def _clusters(self, session: Session, now: dt.datetime) -> int:
+        repository = ClusterRepository(session)
+        changed = 0
+        for cluster in repository.claim_due(now, cluster_lifecycle.TRANSIENT, BATCH):
+            event = cluster_lifecycle.step_event(cluster.status, cluster.delete_requested_at is not None,
+                                                 cluster_service.should_fail(cluster))
+            status = cluster_lifecycle.next_status(cluster.status, event) if event else None
+            if status is None:
+                continue
+            changed += 1
+            if status == cluster_lifecycle.DELETED:
+                log.info("cluster %s deleted", cluster.id)
+                repository.delete(cluster)
+                continue
+            if cluster.status == "FAILING_OVER" and event == "succeeded" and cluster.failover_target is not None:
+                cluster.is_failed_over = cluster.failover_target
+            if cluster.status == "FAILING_OVER":
+                cluster.failover_target = None
+            log.info("cluster %s %s -> %s", cluster.id, cluster.status, status)
+            cluster.status, cluster.step_due_at = status, None
+        session.flush()
+        return changed
+
+    def _deployments(self, session: Session, now: dt.datetime) -> int:
+        repository = DeploymentRepository(session)
+        logs = DeploymentLogRepository(session)
+        changed = 0
+        for deployment in repository.claim_due(now, lifecycle.RUNNING | {"HIBERNATING"}, BATCH):
+            delete_pending = deployment.delete_requested_at is not None
+            if deployment.step_due_at is None and (delete_pending or deployment.status in lifecycle.RUNNING):
+                # a step started elsewhere (a deploy set DEPLOYING): it runs from now
+                deployment.step_due_at = self.steps.due(now)
+            step_due = deployment.step_due_at is not None and deployment.step_due_at <= now
+            cluster = session.get(Cluster, deployment.cluster_id) if deployment.cluster_id else None
+            wants = render.hibernation(deployment, now).is_hibernating if deployment.is_development_mode else False
+            event = lifecycle.step_event(deployment.status, delete_pending=delete_pending, step_due=step_due,
+                                         cluster_ready=cluster is None or cluster.status in CLUSTER_UP,
+                                         wants_hibernation=wants)
+            status = lifecycle.next_status(deployment.status, event) if event else None
+            if status is None:
+                continue
+            changed += 1
+            if status == lifecycle.DELETED:
+                self._remove(session, deployment)
+                continue
+            for source, text in _transition_logs(deployment, deployment.status, status):
+                logs.append(deployment.organization_id, deployment.id, source, text)
+            log.info("deployment %s %s -> %s", deployment.id, deployment.status, status)
+            deployment.status, deployment.step_due_at = status, None
+            deployment.status_reason = "Successfully Deployed" if status == "HEALTHY" else None
+        session.flush()
+        return changed
+
+    def _remove(self, session: Session, deployment: Deployment) -> None:
+        log.info("deployment %s deleted", deployment.id)
+        run_delete_cleanups(session, deployment)
+        DeploymentLogRepository(session).delete_for_deployment(deployment.id)
+        RoleBindingRepository(session).delete_for_entity(deployment_id=deployment.id)
+        DeploymentRepository(session).delete(deployment)
+
+
+def start(app):
+    """Background loop for resources.BACKGROUND: returns the coroutine function that stops it."""
+    settings = app.state.settings
+    reconciler = Reconciler(app.state.database, Steps(settings.step_delay_seconds))
+    stopping = asyncio.Event()
+
+    async def loop() -> None:
+        while not stopping.is_set():
+            try:
+                await asyncio.to_thread(reconciler.run_once)
+            except Exception:
+                log.exception("reconciler pass failed; retrying")
+            try:
+                await asyncio.wait_for(stopping.wait(), timeout=settings.reconcile_interval_seconds)
+            except TimeoutError:
+                pass
+
+    task = asyncio.create_task(loop())
+
+    async def stop() -> None:
+        stopping.set()
+        await task
+
+    return stop

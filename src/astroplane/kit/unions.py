@@ -1,0 +1,78 @@
+"""Request unions resolved by their discriminator, with the fields of other variants refused.
+
+Contract models ignore unknown fields, so a field that belongs to another variant (a GCP range on
+an AWS cluster, `scheduler` on a STANDARD deployment) would otherwise vanish silently. Handlers take
+the raw JSON body next to the parsed model and services check it with `refuse_foreign_fields`.
+"""
+
+from collections.abc import Iterable
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from pydantic import BaseModel, ValidationError
+
+from astroplane.kit.errors import BadRequest
+
+
+async def _raw_body(request: Request) -> dict[str, Any]:
+    try:
+        body = await request.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+RawBody = Annotated[dict[str, Any], Depends(_raw_body)]
+
+
+def refuse_foreign_fields(raw: dict[str, Any], variant: type[BaseModel], variants: Iterable[type[BaseModel]],
+                          label: str, prefix: str = "") -> None:
+    """400 naming the first field that another variant declares but `variant` does not."""
+    own = set(variant.model_fields)
+    for other in variants:
+        for name in other.model_fields:
+            if name not in own and raw.get(name) is not None:
+                raise BadRequest(f"{prefix}{name} is not valid for {label}", field=f"{prefix}{name}")
+
+
+def parse_variant(variant: type[BaseModel], raw: dict[str, Any]) -> Any:
+    """Validate `raw` as one variant, turning pydantic errors into a 400 with fieldErrors."""
+    try:
+        return variant.model_validate(raw)
+    except ValidationError as error:
+        errors = []
+        for item in error.errors():
+            field = ".".join(str(part) for part in item.get("loc", ())) or "body"
+            message = "is required" if item.get("type") == "missing" else item.get("msg", "invalid value")
+            errors.append({"field": field, "code": item.get("type", "invalid"), "message": message})
+        summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
+        raise _with_fields(summary, errors) from None
+
+
+def _with_fields(summary: str, errors: list[dict[str, str]]) -> BadRequest:
+    failure = BadRequest(f"Invalid request: {summary}")
+    failure.field_errors = errors
+    return failure
+
+
+def advertise_discriminator(union: type[BaseModel], field: str, values: list[str], *, required: bool = True) -> None:
+    """Publish each variant's discriminator as the contract does: an enum of every value.
+
+    The contract declares the tag of every variant as the full enum (e.g. each cluster variant's
+    `cloudProvider` is AWS|AZURE|GCP); validation still dispatches on the one value each accepts.
+    """
+    def as_enum(schema: dict[str, Any]) -> None:
+        schema.pop("const", None)
+        schema["enum"] = list(values)
+
+    def optional_tag(schema: dict[str, Any]) -> None:
+        if field in schema.get("required", []):
+            schema["required"].remove(field)
+
+    variants = union.model_fields["root"].annotation.__args__  # type: ignore[union-attr]
+    for variant in variants:
+        variant.model_fields[field].json_schema_extra = as_enum
+        if not required:  # the contract lets this tag be omitted (the server infers it)
+            variant.model_config = {**variant.model_config, "json_schema_extra": optional_tag}
+        variant.model_rebuild(force=True)
+    union.model_rebuild(force=True)

@@ -1,0 +1,59 @@
+"""The reconciler as it runs in production: the background loop, and several replicas at once."""
+
+import threading
+import time
+
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+
+from astroplane.app import create_app
+from conftest import make_settings, make_workspace
+from lifecycle_helpers import reconcile
+
+STANDARD = {"type": "STANDARD", "cloudProvider": "AWS", "region": "us-east-1"}
+
+
+def test_background_loop_advances_states(server, api, tmp_path):
+    settings = make_settings(tmp_path, server.settings.database_url, run_reconciler=True,
+                             reconcile_interval_seconds=0.05)
+    workspace = make_workspace(api)
+    with TestClient(create_app(settings, server.database)) as client:
+        headers = {"Authorization": f"Bearer {api.org.token}"}
+        base = f"/v1/organizations/{api.org.id}"
+        created = client.post(f"{base}/deployments", headers=headers,
+                              json={"name": "bg", "workspaceId": workspace["id"], **STANDARD}).json()
+        status = created["status"]
+        for _ in range(400):  # waits for the loop; the assertion is on the state reached, not on time
+            status = client.get(f"{base}/deployments/{created['id']}", headers=headers).json()["status"]
+            if status == "HEALTHY":
+                break
+            time.sleep(0.025)
+        assert status == "HEALTHY"
+
+
+def test_concurrent_replicas_take_each_row_once(server, api):
+    workspace = make_workspace(api)
+    ids = [api.ok("POST", "/deployments", json={"name": f"r{i}", "workspaceId": workspace["id"], **STANDARD})["id"]
+           for i in range(12)]
+    errors: list[BaseException] = []
+
+    def replica():
+        try:
+            reconcile(server)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=replica) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    reconcile(server)
+    with server.database.engine.connect() as connection:
+        started = connection.execute(sa.text(
+            "SELECT deployment_id, count(*) FROM deployment_log_lines WHERE source = 'scheduler' "
+            "AND raw LIKE 'Scheduler started%' GROUP BY deployment_id")).all()
+    counts = {row[0]: row[1] for row in started if row[0] in ids}
+    assert counts == {deployment_id: 1 for deployment_id in ids}
+    assert {api.ok("GET", f"/deployments/{i}")["status"] for i in ids} == {"HEALTHY"}
