@@ -2,6 +2,8 @@
 
 import sqlalchemy as sa
 
+from astroplane.deployments.models import Deployment
+
 from conftest import Api, assert_error, assert_no_nulls, make_token, make_workspace, new_org
 from lifecycle_helpers import make_cluster, poll, reconcile
 
@@ -281,8 +283,8 @@ def test_deploying_set_elsewhere_is_advanced(api, server):
     workspace = make_workspace(api)
     deployment = poll(api, "/deployments/" + _create(api, workspace, **STANDARD)["id"], {"HEALTHY"})
     with server.database.engine.begin() as connection:  # what the deploy flow does on finalize
-        connection.execute(sa.text("UPDATE deployments SET status = 'DEPLOYING', image_tag = 'deploy-1' WHERE id = :d"),
-                           {"d": deployment["id"]})
+        connection.execute(sa.update(Deployment).where(Deployment.id == deployment["id"])
+                           .values(status="DEPLOYING", image_tag="deploy-1"))
     healthy = poll(api, f"/deployments/{deployment['id']}", {"HEALTHY"})
     assert healthy["imageTag"] == "deploy-1"
 

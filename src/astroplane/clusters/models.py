@@ -4,10 +4,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from astroplane.kit.db import Base, UTCDateTime
-from astroplane.kit.models import IdMixin, TimestampMixin
+from astroplane.kit.models import IdMixin, RevisionMixin, TimestampMixin
 
 
-class Cluster(IdMixin, TimestampMixin, Base):
+class Cluster(IdMixin, TimestampMixin, RevisionMixin, Base):
     """A cluster hosting deployments. Core columns; the clusters resource adds its own."""
 
     __tablename__ = "clusters"

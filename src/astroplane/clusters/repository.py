@@ -20,6 +20,12 @@ class ClusterRepository:
             return None
         return cluster
 
+    def by_ids(self, organization_id: str, cluster_ids: list[str]) -> list[Cluster]:
+        if not cluster_ids:
+            return []
+        return list(self.session.scalars(sa.select(Cluster).where(Cluster.organization_id == organization_id,
+                                                                  Cluster.id.in_(cluster_ids))))
+
     def lock(self, cluster: Cluster) -> Cluster:
         """Re-read the row under a row lock, so a change never races the reconciler's claim."""
         self.session.refresh(cluster, with_for_update=True)

@@ -12,6 +12,7 @@ from astroplane.deployments.steps import Steps
 from astroplane.kit.errors import BadRequest, Conflict, NotFound
 from astroplane.kit.ids import is_id
 from astroplane.kit.pagination import ListParams
+from astroplane.kit.models import touch
 from astroplane.kit.time import utcnow
 from astroplane.kit.unions import refuse_foreign_fields
 from astroplane.rbac.authorize import AuthContext
@@ -358,6 +359,7 @@ def _update_dr(cluster: models.Cluster, request: schemas.UpdateDedicatedClusterR
 def update_cluster(session: Session, auth: AuthContext, steps: Steps, cluster: models.Cluster,
                    body: schemas.UpdateClusterRequest) -> schemas.Cluster:
     ClusterRepository(session).lock(cluster)
+    touch(cluster)  # node-pool-only changes still move the cluster's revision
     request = body.root
     if request.clusterType != cluster.type:
         raise BadRequest(f"clusterType {request.clusterType} does not match this {cluster.type} cluster",

@@ -5,10 +5,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from astroplane.kit.crypto import EncryptedText
 from astroplane.kit.db import Base, UTCDateTime
-from astroplane.kit.models import AuthorMixin, IdMixin, TimestampMixin
+from astroplane.kit.models import AuthorMixin, IdMixin, RevisionMixin, TimestampMixin
 
 
-class Deployment(IdMixin, TimestampMixin, AuthorMixin, Base):
+class Deployment(IdMixin, TimestampMixin, RevisionMixin, AuthorMixin, Base):
     """A deployment. Core columns other resources rely on; the deployments resource adds its own.
 
     Image and DAG columns are written by the deploy flow (finalize and rollback) and read by the

@@ -3,10 +3,22 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from astroplane.clusters.models import Cluster
 from astroplane.deployments.models import Deployment, EnvironmentVariable, WorkerQueue
 from astroplane.kit.pagination import ListParams, paginate
+from astroplane.workspaces.models import Workspace
 
 SORTS = {"name": Deployment.name, "createdAt": Deployment.created_at, "updatedAt": Deployment.updated_at}
+
+
+# Built once: every deployment-scoped request runs it, and building a select costs more than running it.
+_SCOPE_ROW = (
+    sa.select(Deployment.workspace_id, Deployment.revision, Deployment.is_development_mode,
+              Workspace.name.label("workspace_name"), Cluster.revision.label("cluster_revision"))
+    .join(Workspace, Workspace.id == Deployment.workspace_id)
+    .outerjoin(Cluster, Cluster.id == Deployment.cluster_id)
+    .where(Deployment.id == sa.bindparam("deployment_id"), Deployment.organization_id == sa.bindparam("organization_id"))
+)
 
 
 class DeploymentRepository:
@@ -19,6 +31,13 @@ class DeploymentRepository:
             sa.select(Deployment.workspace_id)
             .where(Deployment.id == deployment_id, Deployment.organization_id == organization_id)
         ).scalar_one_or_none()
+
+    def scope_row(self, organization_id: str, deployment_id: str) -> sa.Row | None:
+        """The deployment's workspace and what versions its public view (the row's and its cluster's
+        revisions, the workspace's name), in one query; None when the organization has no such one."""
+        # Core on the session's connection: the ORM adds nothing to a plain column read
+        return self.session.connection().execute(_SCOPE_ROW, {"organization_id": organization_id,
+                                                              "deployment_id": deployment_id}).first()
 
     def get(self, organization_id: str, deployment_id: str) -> Deployment | None:
         deployment = self.session.get(Deployment, deployment_id)

@@ -9,10 +9,12 @@ from sqlalchemy.orm import Session
 from astroplane.auth.subjects import SubjectProfiles
 from astroplane.clusters.models import Cluster, NodePool
 from astroplane.clusters.repository import ClusterRepository
-from astroplane.deployments import lifecycle, options, placement, render, schemas, validation
+from astroplane.deployments import lifecycle, options, placement, render, schemas, scope, validation
 from astroplane.deployments.models import Deployment, EnvironmentVariable, WorkerQueue
 from astroplane.deployments.repository import DeploymentRepository
 from astroplane.deployments.steps import Steps
+from astroplane.kit.cache import ResponseCache, current_epoch
+from astroplane.kit.router import PreRendered, to_json
 from astroplane.kit.errors import BadRequest, Conflict, NotFound
 from astroplane.kit.ids import is_id, new_id
 from astroplane.kit.pagination import ListParams
@@ -271,17 +273,19 @@ def list_deployments(session: Session, auth: AuthContext, params: ListParams, *,
     rows, total = repository.page(organization_id, params, visible_workspaces=visible_workspaces,
                                   visible_deployments=visible_deployments, ids=ids, names=names,
                                   workspace_ids=workspace_ids)
+    # everything a page shows, in one query per kind rather than per row
     row_ids = [row.id for row in rows]
     queues, variables = repository.queues(row_ids), repository.environment(row_ids)
     profiles = SubjectProfiles(session).prefetch(rows)
+    cluster_ids = sorted({row.cluster_id for row in rows if row.cluster_id})
+    clusters = {c.id: c for c in ClusterRepository(session).by_ids(organization_id, cluster_ids)}
+    pools = ClusterRepository(session).node_pools(cluster_ids)
+    workspace_names = WorkspaceRepository(session).names(organization_id, {row.workspace_id for row in rows})
     now = utcnow()
-    result = []
-    for row in rows:
-        cluster, pools = _context(session, row)
-        workspace = session.get(Workspace, row.workspace_id)
-        result.append(render.to_public(row, cluster=cluster, pools=pools,
-                                       workspace_name=workspace.name if workspace else None,
-                                       queues=queues[row.id], variables=variables[row.id], profiles=profiles, now=now))
+    result = [render.to_public(row, cluster=clusters.get(row.cluster_id or ""), pools=pools.get(row.cluster_id or "", []),
+                               workspace_name=workspace_names.get(row.workspace_id), queues=queues[row.id],
+                               variables=variables[row.id], profiles=profiles, now=now)
+              for row in rows]
     return schemas.DeploymentsPaginated(deployments=result, limit=params.limit, offset=params.offset,
                                         totalCount=total)
 
@@ -336,8 +340,27 @@ def _load(session: Session, auth: AuthContext, *, lock: bool = False) -> Deploym
     return repository.lock(deployment) if lock else deployment
 
 
-def get_deployment(session: Session, auth: AuthContext) -> schemas.Deployment:
-    return _public(session, _load(session, auth))
+# GET is what clients poll; its body is reused while nothing it is built from has changed
+RESPONSES = ResponseCache()
+
+
+def _response_version(session: Session, deployment_id: str) -> tuple | None:
+    row, epoch = scope.version_read(session, deployment_id), current_epoch(session)
+    if row is None or epoch is None or row.is_development_mode:
+        return None  # development deployments show hibernation times that move with the clock
+    # the epoch covers the author profiles the view embeds
+    return (epoch, row.revision, row.workspace_name, row.cluster_revision)
+
+
+def get_deployment(session: Session, auth: AuthContext) -> schemas.Deployment | PreRendered:
+    deployment_id = auth.target.deployment_id or ""
+    version = _response_version(session, deployment_id)
+    if version is not None and (body := RESPONSES.get(deployment_id, version)) is not None:
+        return PreRendered(body)
+    public = _public(session, _load(session, auth))
+    if version is not None:
+        RESPONSES.put(deployment_id, version, to_json(public))
+    return public
 
 
 def update_deployment(session: Session, auth: AuthContext, body: schemas.UpdateDeploymentRequest,

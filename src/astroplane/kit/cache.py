@@ -50,3 +50,33 @@ def cached(session: Session, namespace: str, key: Hashable, load: Callable[[], A
         value = load()
         cache.put(namespace, key, value)
     return value
+
+
+def current_epoch(session: Session) -> int | None:
+    """The authz epoch this request read, or None when it has no trustworthy one."""
+    cache: EpochCache | None = session.info.get(SESSION_KEY)
+    if cache is None or session.info.get("authz_bumped"):
+        return None
+    return cache.epoch
+
+
+class ResponseCache:
+    """Serialized responses of one resource, reused while the entity's version stands still.
+
+    The version is whatever the caller reads before rendering (row timestamps plus the authz epoch,
+    which covers the author profiles a response embeds). A body is stored under the version read
+    before it was rendered, so it is never older than its version; replicas each keep their own.
+    """
+
+    def __init__(self, max_entries: int = 20_000) -> None:
+        self.max_entries = max_entries
+        self._entries: dict[Hashable, tuple[Hashable, bytes]] = {}
+
+    def get(self, key: Hashable, version: Hashable) -> bytes | None:
+        entry = self._entries.get(key)
+        return entry[1] if entry is not None and entry[0] == version else None
+
+    def put(self, key: Hashable, version: Hashable, body: bytes) -> None:
+        if len(self._entries) >= self.max_entries:
+            self._entries.clear()
+        self._entries[key] = (version, body)

@@ -17,6 +17,13 @@ class WorkspaceRepository:
             return None
         return workspace
 
+    def names(self, organization_id: str, workspace_ids: set[str]) -> dict[str, str]:
+        if not workspace_ids:
+            return {}
+        rows = self.session.execute(sa.select(Workspace.id, Workspace.name).where(
+            Workspace.organization_id == organization_id, Workspace.id.in_(workspace_ids)))
+        return {row.id: row.name for row in rows}
+
     def page(self, organization_id: str, params: ListParams, *, visible: set[str] | None,
              ids: list[str] | None, names: list[str] | None) -> tuple[list[Workspace], int]:
         query = sa.select(Workspace).where(Workspace.organization_id == organization_id)
