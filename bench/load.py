@@ -36,6 +36,8 @@ def wrk(url: str, *, headers: dict[str, str] | None = None, method: str = "GET",
         args += ["-s", script.name]
     subprocess.run([*args, f"-d{warmup}s", url], capture_output=True, check=True)
     output = subprocess.run([*args, f"-d{seconds}s", url], capture_output=True, text=True, check=True).stdout
+    if "Latency Distribution" not in output:
+        raise RuntimeError(f"wrk gave no latency figures for {url}:\n{output}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     p50 = _ms(re.search(r"50%\s+(\S+)", output).group(1))
     p99 = _ms(re.search(r"99%\s+(\S+)", output).group(1))

@@ -13,13 +13,14 @@ import sqlalchemy as sa
 
 import astroplane.models  # noqa: F401 - every table into Base.metadata
 from astroplane.kit.db import Base, Database
+from astroplane.deployments.repository import DeploymentRepository
 from astroplane.kit.ids import new_id
 from astroplane.logs.repository import DeploymentLogRepository
 from astroplane.logs.models import LOG_SOURCES
 
 BATCH = 5_000
 # tables keyed by a deployment that are not copied: history and per-deployment streams
-NOT_COPIED = {"deployment_log_lines", "deploys", "audit_logs"}
+NOT_COPIED = {"deployment_log_lines", "deploys", "audit_logs", "deployment_counts"}
 
 
 def _child_tables() -> list[sa.Table]:
@@ -55,6 +56,12 @@ def copy_deployment(database: Database, source_id: str, count: int) -> None:
                 if rows:
                     connection.execute(table.insert(), rows)
         done += size
+    session = database.session()
+    try:
+        DeploymentRepository(session).recount(row["organization_id"])
+        session.commit()
+    finally:
+        session.close()
 
 
 WORDS = ("scheduler heartbeat ok", "task started", "task finished", "dag parsed", "worker ready",

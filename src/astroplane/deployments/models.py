@@ -16,7 +16,9 @@ class Deployment(IdMixin, TimestampMixin, RevisionMixin, AuthorMixin, Base):
     """
 
     __tablename__ = "deployments"
-    __table_args__ = (sa.Index(None, "organization_id", "workspace_id", "name"),)
+    # the default list order, so a page never sorts the organization's whole table
+    __table_args__ = (sa.Index(None, "organization_id", "workspace_id", "name"),
+                      sa.Index(None, "organization_id", "created_at", "id"))
 
     organization_id: Mapped[str] = mapped_column(sa.ForeignKey("organizations.id", ondelete="CASCADE"))
     workspace_id: Mapped[str] = mapped_column(sa.ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
@@ -95,3 +97,14 @@ class EnvironmentVariable(Base):
     value: Mapped[str | None] = mapped_column(EncryptedText)
     position: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class DeploymentCount(Base):
+    """How many deployments an organization has, kept in the writing transaction, so the
+    unfiltered list's totalCount does not count the whole table on every page."""
+
+    __tablename__ = "deployment_counts"
+
+    organization_id: Mapped[str] = mapped_column(sa.ForeignKey("organizations.id", ondelete="CASCADE"),
+                                                 primary_key=True)
+    count: Mapped[int] = mapped_column(sa.BigInteger, default=0)

@@ -1,10 +1,12 @@
 import datetime as dt
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from astroplane.clusters.models import Cluster
-from astroplane.deployments.models import Deployment, EnvironmentVariable, WorkerQueue
+from astroplane.deployments.models import Deployment, DeploymentCount, EnvironmentVariable, WorkerQueue
 from astroplane.kit.pagination import ListParams, paginate
 from astroplane.workspaces.models import Workspace
 
@@ -63,7 +65,27 @@ class DeploymentRepository:
             query = query.where(Deployment.name.in_(names))
         if workspace_ids:
             query = query.where(Deployment.workspace_id.in_(workspace_ids))
-        return paginate(self.session, query, params, SORTS, Deployment.id, Deployment.created_at.asc())
+        unfiltered = visible_workspaces is None and visible_deployments is None and not (ids or names or workspace_ids)
+        total = self.count(organization_id) if unfiltered else None
+        return paginate(self.session, query, params, SORTS, Deployment.id, Deployment.created_at.asc(), total=total)
+
+    def count(self, organization_id: str) -> int:
+        return self.session.scalar(sa.select(DeploymentCount.count)
+                                   .where(DeploymentCount.organization_id == organization_id)) or 0
+
+    def adjust_count(self, organization_id: str, delta: int) -> None:
+        """Move the organization's counter in this transaction (an upsert: the first deployment
+        creates the row, and concurrent writers queue on it instead of racing)."""
+        insert = (sqlite_insert if self.session.get_bind().dialect.name == "sqlite" else postgresql_insert)(
+            DeploymentCount).values(organization_id=organization_id, count=delta)
+        self.session.execute(insert.on_conflict_do_update(
+            index_elements=[DeploymentCount.organization_id], set_={"count": DeploymentCount.count + delta}))
+
+    def recount(self, organization_id: str) -> None:
+        """Set the counter from the table (after rows were written around the repository)."""
+        actual = self.session.scalar(sa.select(sa.func.count()).select_from(Deployment)
+                                     .where(Deployment.organization_id == organization_id)) or 0
+        self.adjust_count(organization_id, actual - self.count(organization_id))
 
     def count_in_workspace(self, workspace_id: str) -> int:
         return self.session.scalar(sa.select(sa.func.count()).select_from(Deployment)
@@ -111,4 +133,5 @@ class DeploymentRepository:
         self.session.execute(sa.delete(WorkerQueue).where(WorkerQueue.deployment_id == deployment.id))
         self.session.execute(sa.delete(EnvironmentVariable).where(EnvironmentVariable.deployment_id == deployment.id))
         self.session.delete(deployment)
+        self.adjust_count(deployment.organization_id, -1)
         self.session.flush()

@@ -325,6 +325,7 @@ def create_deployment(session: Session, auth: AuthContext, steps: Steps, body: s
     pools = ClusterRepository(session).node_pools([where.cluster.id])[where.cluster.id] if where.cluster else []
     with session.no_autoflush:  # the row is complete only once configured
         DeploymentRepository(session).add_row(deployment)
+        DeploymentRepository(session).adjust_count(deployment.organization_id, +1)
         _configure(session, deployment, request, cluster=where.cluster, pools=pools, creating=True, now=now)
     _log(session, deployment, "apiserver", f"Deployment {deployment.name} created; provisioning "
                                            f"{deployment.type.lower()} infrastructure in {deployment.region}")

@@ -52,9 +52,12 @@ def list_params(*sort_fields: str):
 
 
 def paginate(session: Session, query: sa.Select, params: ListParams,
-             columns: Mapping[str, Any], tiebreak: Any, default_sort: Any = None) -> tuple[list[Any], int]:
-    """Run one page of `query` and its total count. `columns` maps sort fields to columns."""
-    total = session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery())) or 0
+             columns: Mapping[str, Any], tiebreak: Any, default_sort: Any = None,
+             total: int | None = None) -> tuple[list[Any], int]:
+    """Run one page of `query` and its total count (unless the caller keeps it, `total`).
+    `columns` maps sort fields to columns."""
+    if total is None:
+        total = session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery())) or 0
     order = [columns[name].desc() if descending else columns[name].asc() for name, descending in params.sorts]
     if not order and default_sort is not None:
         order.append(default_sort)
