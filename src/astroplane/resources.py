@@ -3,7 +3,15 @@
 from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
+from astroplane.agent_tokens import service as agent_tokens_service
+from astroplane.agent_tokens.endpoints import router as agent_tokens_router
 from astroplane.deployments import scope as deployment_scope
+from astroplane.deploys import service as deploys_service
+from astroplane.deploys.endpoints import router as deploys_router
+from astroplane.deploys.upload_endpoints import router as deploy_uploads_router
+from astroplane.logs.endpoints import router as logs_router
+from astroplane.logs.ingest_endpoints import router as logs_ingest_router
+from astroplane.logs.repository import DeploymentLogRepository
 from astroplane.organizations.endpoints import router as organizations_router
 from astroplane.rbac.authorize import register_scope_resolver
 from astroplane.rbac.permissions import ScopeType
@@ -16,6 +24,9 @@ from astroplane.workspaces.endpoints import router as workspaces_router
 from astroplane.workspaces.models import Workspace
 
 ROUTERS: list[APIRouter] = [organizations_router, workspaces_router, tokens_router, users_router]
+ROUTERS += [deploys_router, logs_router, agent_tokens_router]
+# Routes outside the Astro API (/v1 and its document): signed DAG uploads, runtime log ingestion.
+INTERNAL_ROUTERS: list[APIRouter] = [deploy_uploads_router, logs_ingest_router]
 
 
 def _delete_workspace_tokens(session: Session, workspace: Workspace) -> None:
@@ -24,11 +35,19 @@ def _delete_workspace_tokens(session: Session, workspace: Workspace) -> None:
         bindings.delete_subject("API_TOKEN", token_id)
 
 
+def _delete_deployment_deploy_data(session: Session, deployment) -> None:
+    deploys_service.delete_for_deployment(session, deployment)
+    agent_tokens_service.delete_for_deployment(session, deployment)
+    DeploymentLogRepository(session).delete_for_deployment(deployment.id)
+
+
 def wire() -> None:
     register_scope_resolver(ScopeType.WORKSPACE, "workspaceId", workspaces_service.resolve_scope)
     register_scope_resolver(ScopeType.DEPLOYMENT, "deploymentId", deployment_scope.resolve_scope)
     if _delete_workspace_tokens not in workspaces_service.DELETE_CLEANUPS:
         workspaces_service.DELETE_CLEANUPS.append(_delete_workspace_tokens)
+    if _delete_deployment_deploy_data not in deployment_scope.DELETE_CLEANUPS:
+        deployment_scope.DELETE_CLEANUPS.append(_delete_deployment_deploy_data)
 
 # Background loops started with the app (the lifecycle reconciler); each returns an async stop().
 BACKGROUND: list = []
