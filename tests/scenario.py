@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from conftest import Api, new_org
+from factories import insert_deployment
 
 
 @dataclass
@@ -38,7 +39,26 @@ def _token(shape: Shape) -> None:
     shape.markers.append(created["token"])
 
 
-BUILDERS: list[Callable[[Shape], None]] = [_workspace, _token]
+def _deployment(shape: Shape) -> None:  # replaced by the deployments API builder at merge
+    shape.ids["deploymentId"] = insert_deployment(shape.api.server, shape.ids["organizationId"],
+                                                  shape.ids["workspaceId"], name=shape.marker("dep"))
+
+
+def _deploy(shape: Shape) -> None:
+    base = f"/deployments/{shape.ids['deploymentId']}"
+    created = shape.api.ok("POST", f"{base}/deploys", json={"type": "IMAGE_ONLY", "description": shape.marker("dpl")})
+    shape.api.ok("POST", f"{base}/deploys/{created['id']}/finalize", json={})
+    shape.ids["deployId"] = created["id"]
+
+
+def _agent_token(shape: Shape) -> None:
+    created = shape.api.ok("POST", f"/deployments/{shape.ids['deploymentId']}/agent-tokens",
+                           json={"name": shape.marker("agent")})
+    shape.ids["agentTokenId"] = created["id"]
+    shape.markers.append(created["token"])
+
+
+BUILDERS: list[Callable[[Shape], None]] = [_workspace, _token, _deployment, _deploy, _agent_token]
 
 
 def build(server) -> Shape:
