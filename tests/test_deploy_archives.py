@@ -1,0 +1,112 @@
+"""Hostile uploads are refused with 400 before anything is kept: no blob, no version, no record."""
+
+import os
+import pathlib
+import tarfile
+
+import pytest
+import sqlalchemy as sa
+
+from archive_helpers import link, special, tarball
+from conftest import assert_error, make_workspace
+from factories import insert_deployment
+from test_deploys import put_archive
+
+from astroplane.deploys.archives import ArchiveRejected, validate_archive
+
+MALICIOUS = {
+    "absolute path": tarball({"/etc/cron.d/evil": b"* * * * * root sh"}),
+    "dot-dot": tarball({"dags/../../evil.py": b"x"}),
+    "leading dot-dot": tarball({"../evil.py": b"x"}),
+    "symlink escaping": tarball(extra=[link("dags/passwd", "../../etc/passwd")]),
+    "absolute symlink": tarball(extra=[link("dags/passwd", "/etc/passwd")]),
+    "hard link outside": tarball(extra=[link("dags/shadow", "/etc/shadow", hard=True)]),
+    "hard link to nothing": tarball(extra=[link("dags/x", "missing.py", hard=True)]),
+    "device file": tarball(extra=[special("dags/tty")]),
+    "fifo": tarball(extra=[special("dags/pipe", tarfile.FIFOTYPE)]),
+    "not a tar": b"PK\x03\x04 this is a zip file, not a tar" * 20,
+    "truncated": tarball({"dags/a.py": b"a" * 5000}, gzip=False)[:700],
+    "empty body": b"",
+}
+
+
+def _stored(server) -> tuple[set[str], int]:
+    root = pathlib.Path(server.settings.data_dir) / "blobs"
+    blobs = {p.name for p in (root / "sha256").rglob("*") if p.is_file()} if root.exists() else set()
+    staging = list((root / "staging").iterdir()) if (root / "staging").exists() else []
+    with server.database.engine.connect() as connection:
+        uploads = connection.execute(sa.text("SELECT count(*) FROM deploy_uploads")).scalar()
+    return blobs, uploads + len(staging)
+
+
+@pytest.mark.parametrize("case", sorted(MALICIOUS))
+def test_malicious_archive_is_refused_and_nothing_is_stored(server, api, case):
+    deployment_id = insert_deployment(server, api.org.id, make_workspace(api)["id"])
+    created = api.ok("POST", f"/deployments/{deployment_id}/deploys", json={"type": "DAG_ONLY"})
+    before = _stored(server)
+    response = put_archive(server, created["dagsUploadUrl"], MALICIOUS[case])
+    assert_error(response, 400, "archive")
+    assert "x-ms-version-id" not in response.headers
+    assert _stored(server) == before
+
+
+def test_staging_stops_at_the_limit(server):
+    from astroplane.deploys.blobstore import blob_store
+    from astroplane.deploys.uploads import StagedUpload, UploadTooLarge
+    staged = StagedUpload(blob_store(server.settings), max_bytes=1024)
+    staged.write(b"x" * 1024)
+    with pytest.raises(UploadTooLarge):
+        staged.write(b"x")
+    staged.discard()
+    assert not os.path.exists(staged.path)
+
+
+def test_upload_limit_on_a_small_server(tmp_path, databases):
+    from fastapi.testclient import TestClient
+
+    from astroplane.app import create_app
+    from astroplane.kit.db import Database
+    from astroplane.kit.migrate import upgrade
+    from conftest import Api, make_settings, new_org, Server
+    url = databases.url("sqlite")
+    database = Database(url)
+    upgrade(database.engine)
+    settings = make_settings(tmp_path, url, max_upload_bytes=4096)
+    with TestClient(create_app(settings, database), raise_server_exceptions=False) as client:
+        server = Server(settings, database, client, "sqlite")
+        org = new_org(server)
+        api = Api(server, org, org.token)
+        deployment_id = insert_deployment(server, org.id, make_workspace(api)["id"])
+        created = api.ok("POST", f"/deployments/{deployment_id}/deploys", json={"type": "DAG_ONLY"})
+        big = tarball({"dags/big.py": os.urandom(8192)})
+        assert_error(put_archive(server, created["dagsUploadUrl"], big), 400, "upload limit")
+        # streamed without a length: still cut off at the limit
+        path = created["dagsUploadUrl"].split(settings.base_url)[1]
+        streamed = client.put(path, content=iter([big[:3000], big[3000:]]))
+        assert_error(streamed, 400, "upload limit")
+        bomb = tarball({"dags/zeros.py": b"\0" * (4096 * 8 + 1)})
+        assert len(bomb) < 4096
+        assert_error(put_archive(server, created["dagsUploadUrl"], bomb), 400, "unpacks to more than")
+        assert _stored(server)[1] == 0
+        ok = put_archive(server, created["dagsUploadUrl"], tarball({"dags/small.py": b"x = 1\n"}))
+        assert ok.status_code == 201
+    database.dispose()
+
+
+def test_benign_links_and_nesting_are_accepted(tmp_path):
+    path = tmp_path / "ok.tar.gz"
+    path.write_bytes(tarball({"dags/common/util.py": b"u", "dags/a.py": b"a"},
+                             extra=[link("dags/sub/util.py", "../common/util.py"),
+                                    link("dags/b.py", "dags/a.py", hard=True)]))
+    assert validate_archive(str(path), 10**6) == 4
+    plain = tmp_path / "plain.tar"
+    plain.write_bytes(tarball({"dags/a.py": b"a"}, gzip=False))
+    assert validate_archive(str(plain), 10**6) == 1
+
+
+@pytest.mark.parametrize("name", ["C:/windows/evil", "\\\\server\\share\\x", "dags\\..\\..\\x"])
+def test_windows_style_escapes_are_refused(tmp_path, name):
+    path = tmp_path / "w.tar"
+    path.write_bytes(tarball({name: b"x"}, gzip=False))
+    with pytest.raises(ArchiveRejected):
+        validate_archive(str(path), 10**6)
