@@ -33,7 +33,7 @@ MALICIOUS = {
 def _stored(server) -> tuple[set[str], int]:
     root = pathlib.Path(server.settings.data_dir) / "blobs"
     blobs = {p.name for p in (root / "sha256").rglob("*") if p.is_file()} if root.exists() else set()
-    staging = list((root / "staging").iterdir()) if (root / "staging").exists() else []
+    staging = [p for p in (root / "staging").rglob("*") if p.is_file()] if (root / "staging").exists() else []
     with server.database.engine.connect() as connection:
         uploads = connection.execute(sa.text("SELECT count(*) FROM deploy_uploads")).scalar()
     return blobs, uploads + len(staging)
@@ -110,3 +110,72 @@ def test_windows_style_escapes_are_refused(tmp_path, name):
     path.write_bytes(tarball({name: b"x"}, gzip=False))
     with pytest.raises(ArchiveRejected):
         validate_archive(str(path), 10**6)
+
+
+def _block_url(url: str, server, **query) -> str:
+    import urllib.parse
+    parts = urllib.parse.urlsplit(url)
+    return f"{parts.path}?{parts.query}&{urllib.parse.urlencode(query)}"
+
+
+def test_azure_block_upload_like_the_cli_blob_client(server, api):
+    import base64
+    deployment_id = insert_deployment(server, api.org.id, make_workspace(api)["id"])
+    base = f"/deployments/{deployment_id}/deploys"
+    created = api.ok("POST", base, json={"type": "DAG_ONLY"})
+    body = tarball({f"dags/d{n}.py": os.urandom(3000) for n in range(5)})
+    thirds = [body[:len(body) // 3], body[len(body) // 3: 2 * len(body) // 3], body[2 * len(body) // 3:]]
+    ids = [base64.b64encode(f"block-{n:04d}".encode()).decode() for n in range(3)]
+    for n in (2, 0, 1):  # staged in any order, committed in list order
+        staged = server.client.put(_block_url(created["dagsUploadUrl"], server, comp="block", blockid=ids[n]),
+                                   content=thirds[n])
+        assert staged.status_code == 201, staged.text
+        assert "x-ms-version-id" not in staged.headers
+    missing = "<?xml version='1.0' encoding='utf-8'?><BlockList><Latest>bm9wZQ==</Latest></BlockList>"
+    assert_error(server.client.put(_block_url(created["dagsUploadUrl"], server, comp="blocklist"), content=missing),
+                 400, "not uploaded")
+    for n in range(3):  # a refused list drops the staged blocks: stage again
+        server.client.put(_block_url(created["dagsUploadUrl"], server, comp="block", blockid=ids[n]), content=thirds[n])
+    block_list = "<?xml version='1.0' encoding='utf-8'?><BlockList>" + "".join(
+        f"<Latest>{block_id}</Latest>" for block_id in ids) + "</BlockList>"
+    committed = server.client.put(_block_url(created["dagsUploadUrl"], server, comp="blocklist"), content=block_list)
+    assert committed.status_code == 201, committed.text
+    version = committed.headers["x-ms-version-id"]
+    done = api.ok("POST", f"{base}/{created['id']}/finalize", json={"dagTarballVersion": version})
+    assert done["status"] == "DEPLOYED"
+    import hashlib
+    digest = hashlib.sha256(body).hexdigest()
+    assert (pathlib.Path(server.settings.data_dir) / "blobs" / "sha256" / digest[:2] / digest).read_bytes() == body
+
+
+def test_block_upload_refuses_hostile_content_and_oversize(tmp_path, databases):
+    from fastapi.testclient import TestClient
+
+    from astroplane.app import create_app
+    from astroplane.kit.db import Database
+    from astroplane.kit.migrate import upgrade
+    from conftest import Api, Server, make_settings, new_org
+    url = databases.url("sqlite")
+    database = Database(url)
+    upgrade(database.engine)
+    settings = make_settings(tmp_path, url, max_upload_bytes=4096)
+    with TestClient(create_app(settings, database), raise_server_exceptions=False) as client:
+        server = Server(settings, database, client, "sqlite")
+        org = new_org(server)
+        api = Api(server, org, org.token)
+        deployment_id = insert_deployment(server, org.id, make_workspace(api)["id"])
+        created = api.ok("POST", f"/deployments/{deployment_id}/deploys", json={"type": "DAG_ONLY"})
+        upload = created["dagsUploadUrl"]
+        assert client.put(_block_url(upload, server, comp="block", blockid="YQ=="), content=b"x" * 3000).status_code == 201
+        assert_error(client.put(_block_url(upload, server, comp="block", blockid="Yg=="), content=b"x" * 2000), 400,
+                     "upload limit")
+        evil = tarball({"../evil.py": b"x"})
+        client.put(_block_url(upload, server, comp="block", blockid="Yw=="), content=evil)
+        assert_error(client.put(_block_url(upload, server, comp="blocklist"),
+                                content="<BlockList><Latest>Yw==</Latest></BlockList>"), 400, "archive refused")
+        assert_error(client.put(_block_url(upload, server, comp="blocklist"),
+                                content='<!DOCTYPE x [<!ENTITY a "b">]><BlockList/>'), 400, "DOCTYPE")
+        assert_error(client.put(_block_url(upload, server, comp="appendblock")), 400, "comp")
+        assert _stored(server) == (set(), 0)
+        assert not any((tmp_path / "blobs" / "staging" / "blocks").glob("*/*"))
+    database.dispose()

@@ -281,16 +281,21 @@ def delete_for_deployment(session: Session, deployment: Deployment) -> None:
     DeployRepository(session).delete_for_deployment(deployment.id)
 
 
-def record_upload(session: Session, grant: "UploadGrant", digest: str, size: int, version_id: str) -> None:
-    """Record an accepted archive for its deploy (still INITIALIZED, else 400)."""
-    from astroplane.deploys.models import DeployUpload
-    repository = DeployRepository(session)
-    deploy = repository.get(grant.deployment_id, grant.deploy_id)
+def open_for_upload(session: Session, grant: UploadGrant) -> Deploy:
+    """The deploy an upload URL names, if it still takes uploads (INITIALIZED), else 404/400."""
+    deploy = DeployRepository(session).get(grant.deployment_id, grant.deploy_id)
     if deploy is None or deploy.organization_id != grant.organization_id:
         raise NotFound("Deploy not found")
     if deploy.status != "INITIALIZED":
         raise BadRequest(f"deploy {deploy.id} is {deploy.status}; uploads are accepted only before finalize",
                          field="deployId")
-    repository.add_upload(DeployUpload(version_id=version_id, organization_id=deploy.organization_id,
+    return deploy
+
+
+def record_upload(session: Session, grant: UploadGrant, digest: str, size: int, version_id: str) -> None:
+    """Record an accepted archive for its deploy (still INITIALIZED, else 400)."""
+    from astroplane.deploys.models import DeployUpload
+    deploy = open_for_upload(session, grant)
+    DeployRepository(session).add_upload(DeployUpload(version_id=version_id, organization_id=deploy.organization_id,
                                        deployment_id=deploy.deployment_id, deploy_id=deploy.id,
                                        kind=grant.kind, digest=digest, size=size))
