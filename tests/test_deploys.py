@@ -204,6 +204,12 @@ def test_unknown_and_foreign_deploys_are_404(server, api):
     assert_error(api.get(f"/deployments/{one}/deploys/c{'0' * 24}"), 404)
     assert_error(api.get(f"/deployments/{one}/deploys/not-an-id"), 404)
     assert_error(api.get(f"/deployments/c{'0' * 24}/deploys"), 404)
+    # the contract declares no 404 for FinalizeDeploy and GetDeploymentLogs: unreachable is 403
+    assert_error(api.post(f"/deployments/{other}/deploys/{created['id']}/finalize", json={}), 403, "reachable")
+    assert_error(api.post(f"/deployments/{one}/deploys/not-an-id/finalize", json={}), 403)
+    assert_error(api.post(f"/deployments/c{'0' * 24}/deploys/{created['id']}/finalize", json={}), 403)
+    assert_error(api.get(f"/deployments/c{'0' * 24}/logs", params={"sources": "worker"}), 403, "reachable")
+    assert_error(api.get("/deployments/0/logs", params={"sources": "worker"}), 403)
 
 
 def test_deploy_permissions(server, api):

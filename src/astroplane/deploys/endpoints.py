@@ -1,4 +1,5 @@
 from astroplane.deploys import schemas, service
+from astroplane.deploys.authorize import permission_without_404
 from astroplane.deploys.dependencies import BlobStoreDep, SettingsDep
 from astroplane.kit.db import SessionDep
 from astroplane.kit.pagination import list_params
@@ -12,6 +13,8 @@ DeployListParams = list_params()
 DeploysRead = permission("deployment.deploys.get", ScopeType.DEPLOYMENT)
 DeploysCreate = permission("deployment.deploys.create", ScopeType.DEPLOYMENT)
 DeploysUpdate = permission("deployment.deploys.update", ScopeType.DEPLOYMENT)
+# the contract declares no 404 on FinalizeDeploy
+DeploysFinalize = permission_without_404("deployment.deploys.create", ScopeType.DEPLOYMENT)
 PATH = "/organizations/{organizationId}/deployments/{deploymentId}/deploys"
 
 
@@ -38,7 +41,7 @@ async def update_deploy(session: SessionDep, auth: DeploysUpdate, deployId: str,
 
 
 @router.post(PATH + "/{deployId}/finalize", operation_id="FinalizeDeploy", response_model=schemas.Deploy)
-async def finalize_deploy(session: SessionDep, auth: DeploysCreate, deployId: str,
+async def finalize_deploy(session: SessionDep, auth: DeploysFinalize, deployId: str,
                           body: schemas.FinalizeDeployRequest, settings: SettingsDep, store: BlobStoreDep):
     return service.finalize_deploy(session, auth, deployId, body, settings, store)
 

@@ -16,7 +16,8 @@ from astroplane.deploys.blobstore import BlobStore
 from astroplane.deploys.models import Deploy
 from astroplane.deploys.repository import DeployRepository
 from astroplane.deploys.uploads import UploadGrant, upload_url
-from astroplane.kit.errors import BadRequest, NotFound
+from astroplane.deploys.authorize import UNREACHABLE
+from astroplane.kit.errors import BadRequest, Forbidden, NotFound
 from astroplane.kit.ids import new_id
 from astroplane.kit.pagination import ListParams
 from astroplane.kit.time import utcnow
@@ -67,9 +68,11 @@ def _deployment(session: Session, auth: AuthContext) -> Deployment:
     return deployment
 
 
-def _load(session: Session, auth: AuthContext, deploy_id: str) -> Deploy:
+def _load(session: Session, auth: AuthContext, deploy_id: str, *, without_404: bool = False) -> Deploy:
     deploy = DeployRepository(session).get(auth.target.deployment_id or "", deploy_id)
     if deploy is None:
+        if without_404:  # FinalizeDeploy declares no 404 (see deploys.authorize)
+            raise Forbidden(UNREACHABLE)
         raise NotFound("Deploy not found")
     return deploy
 
@@ -204,7 +207,7 @@ def _apply(session: Session, deploy: Deploy) -> None:
 def finalize_deploy(session: Session, auth: AuthContext, deploy_id: str, body: schemas.FinalizeDeployRequest,
                     settings: Settings, store: BlobStore) -> schemas.Deploy:
     deployment = _deployment(session, auth)
-    deploy = _load(session, auth, deploy_id)
+    deploy = _load(session, auth, deploy_id, without_404=True)
     if deploy.status != "INITIALIZED":
         raise BadRequest(f"deploy {deploy.id} is already {deploy.status}; only an INITIALIZED deploy can be "
                          "finalized", field="deployId")

@@ -8,11 +8,12 @@ from astroplane.deploys.dependencies import SettingsDep
 from astroplane.kit.db import SessionDep
 from astroplane.kit.router import AstroRouter
 from astroplane.logs import service
-from astroplane.rbac.authorize import permission
+from astroplane.deploys.authorize import permission_without_404
 from astroplane.rbac.permissions import ScopeType
 
 router = AstroRouter(tags=["logs"])
-LogsRead = permission("deployment.logs.get", ScopeType.DEPLOYMENT)
+# the contract declares no 404 on GetDeploymentLogs
+LogsRead = permission_without_404("deployment.logs.get", ScopeType.DEPLOYMENT)
 Source = Literal["apiserver", "dag-processor", "scheduler", "triggerer", "webserver", "worker"]
 # Bounds on plain integers are checked in the service (with messages naming the field).
 BigInt = Annotated[int | None, Query(ge=-(2**62), le=2**62)]
