@@ -179,3 +179,54 @@ def test_block_upload_refuses_hostile_content_and_oversize(tmp_path, databases):
         assert _stored(server) == (set(), 0)
         assert not any((tmp_path / "blobs" / "staging" / "blocks").glob("*/*"))
     database.dispose()
+
+
+def test_s3_compatible_blob_store(tmp_path, databases, monkeypatch):
+    """The same deploy sequence with archives kept in an S3 bucket (moto's in-process S3)."""
+    import hashlib
+
+    import boto3
+    from fastapi.testclient import TestClient
+    from moto import mock_aws
+
+    from astroplane.app import create_app
+    from astroplane.deploys import blobstore
+    from astroplane.kit.db import Database
+    from astroplane.kit.migrate import upgrade
+    from conftest import Api, Server, make_settings, new_org
+    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                        "AWS_DEFAULT_REGION": "us-east-1"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(blobstore, "_S3_CLIENTS", {})
+    url = databases.url("sqlite")
+    database = Database(url)
+    upgrade(database.engine)
+    settings = make_settings(tmp_path, url, blob_store_url="s3://dag-archives/astroplane", s3_region="us-east-1")
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="dag-archives")
+        with TestClient(create_app(settings, database), raise_server_exceptions=False) as client:
+            server = Server(settings, database, client, "sqlite")
+            org = new_org(server)
+            api = Api(server, org, org.token)
+            deployment_id = insert_deployment(server, org.id, make_workspace(api)["id"])
+            base = f"/deployments/{deployment_id}/deploys"
+            created = api.ok("POST", base, json={"type": "DAG_ONLY"})
+            assert_error(put_archive(server, created["dagsUploadUrl"], tarball({"/abs": b"x"})), 400, "archive")
+            assert s3.list_objects_v2(Bucket="dag-archives").get("KeyCount") == 0
+            body = tarball({"dags/s3.py": b"s3 = True\n"})
+            version = put_archive(server, created["dagsUploadUrl"], body).headers["x-ms-version-id"]
+            digest = hashlib.sha256(body).hexdigest()
+            stored = s3.get_object(Bucket="dag-archives", Key=f"astroplane/sha256/{digest}")["Body"].read()
+            assert stored == body
+            assert not (tmp_path / "blobs" / "sha256").exists()  # nothing kept on local disk
+            assert not [p for p in (tmp_path / "blobs" / "staging").rglob("*") if p.is_file()]
+            assert api.ok("POST", f"{base}/{created['id']}/finalize",
+                          json={"dagTarballVersion": version})["status"] == "DEPLOYED"
+            # a blob gone from the bucket fails the deploy that names it
+            again = api.ok("POST", base, json={"type": "DAG_ONLY"})
+            version = put_archive(server, again["dagsUploadUrl"], body).headers["x-ms-version-id"]
+            s3.delete_object(Bucket="dag-archives", Key=f"astroplane/sha256/{digest}")
+            assert api.ok("POST", f"{base}/{again['id']}/finalize",
+                          json={"dagTarballVersion": version})["status"] == "FAILED"
+    database.dispose()
