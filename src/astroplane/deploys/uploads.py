@@ -54,7 +54,7 @@ def verify_grant(settings: Settings, token: str, deploy_id: str, segment: str) -
     return UploadGrant(claims["org"], claims["dep"], claims["deploy"], claims["kind"])
 
 
-def new_version_id(now: dt.datetime | None = None) -> str:
+def new_version_id() -> str:
     """A version id in the shape of an Azure blob version: 2024-01-12T18:32:20.5898930Z."""
     nanos = time.time_ns()
     stamp = dt.datetime.fromtimestamp(nanos // 1_000_000_000, dt.UTC)
