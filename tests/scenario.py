@@ -56,7 +56,22 @@ def _deployment(shape: Shape) -> None:
     shape.ids["deploymentId"] = created["id"]
 
 
-BUILDERS: list[Callable[[Shape], None]] = [_workspace, _token, _cluster, _deployment]
+def _deploy(shape: Shape) -> None:
+    base = f"/deployments/{shape.ids['deploymentId']}"
+    created = shape.api.ok("POST", f"{base}/deploys", json={"type": "IMAGE_ONLY", "description": shape.marker("dpl")})
+    shape.api.ok("POST", f"{base}/deploys/{created['id']}/finalize", json={})
+    shape.ids["deployId"] = created["id"]
+
+
+def _agent_token(shape: Shape) -> None:
+    created = shape.api.ok("POST", f"/deployments/{shape.ids['deploymentId']}/agent-tokens",
+                           json={"name": shape.marker("agent")})
+    shape.ids["agentTokenId"] = created["id"]
+    shape.markers.append(created["token"])
+    shape.secrets.append(created["token"])
+
+
+BUILDERS: list[Callable[[Shape], None]] = [_workspace, _token, _cluster, _deployment, _deploy, _agent_token]
 
 
 def build(server) -> Shape:

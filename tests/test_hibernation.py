@@ -66,7 +66,8 @@ def test_override_rules(api):
     assert_error(api.post(f"/deployments/{regular['id']}/hibernation-override", json={"isHibernating": True}),
                  400, "development")
     assert "scalingSpec" not in regular and "scalingStatus" not in regular
-    assert_error(api.post("/deployments/c" + "0" * 24 + "/hibernation-override", json={"isHibernating": True}), 404)
+    # the contract declares no 404 here: an unreachable deployment is 403
+    assert_error(api.post("/deployments/c" + "0" * 24 + "/hibernation-override", json={"isHibernating": True}), 403)
 
 
 def test_leaving_development_mode_wakes_the_deployment(api, server):

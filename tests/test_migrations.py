@@ -4,7 +4,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from astroplane.kit.migrate import alembic_config
+from astroplane.kit.migrate import alembic_config, include_name
 from astroplane.models import Base
 
 
@@ -17,6 +17,6 @@ def test_one_linear_head():
 
 def test_migrated_schema_matches_models(server):
     with server.database.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_name": include_name})
         differences = compare_metadata(context, Base.metadata)
     assert differences == []

@@ -11,6 +11,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from astroplane import resources
 from astroplane.auth.codec import TokenCodec
+from astroplane.deploys.upload_endpoints import UPLOAD_PREFIX
 from astroplane.kit import crypto
 from astroplane.kit.cache import EpochCache
 from astroplane.kit.db import Database
@@ -54,6 +55,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     install_error_handlers(app)
     for router in resources.ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
+    for router in resources.INTERNAL_ROUTERS:
+        app.include_router(router)
     # the contract's routes as declared (FastAPI wraps included routers); tests and 405s read them
     app.state.api_prefix = API_PREFIX
     app.state.api_routes = [route for router in resources.ROUTERS for route in router.routes
@@ -74,6 +77,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     def metrics():
         return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # archive uploads stream to disk under their own limit (settings.max_upload_bytes)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, exempt_prefixes=(UPLOAD_PREFIX,))
     app.add_middleware(MetricsMiddleware)
     return app

@@ -2,6 +2,7 @@
 
 from astroplane.clusters.models import Cluster, NodePool
 from astroplane.deployments.models import Deployment, DeploymentCount, EnvironmentVariable, WorkerQueue
+from astroplane.deploys.models import Deploy, DeployUpload
 from astroplane.kit.db import Base
 from astroplane.logs.models import DeploymentLogLine
 from astroplane.organizations.models import Organization
@@ -11,5 +12,6 @@ from astroplane.tokens.models import ApiToken
 from astroplane.users.models import PersonalToken, User
 from astroplane.workspaces.models import Workspace
 
-__all__ = ["Base", "Cluster", "Deployment", "DeploymentCount", "DeploymentLogLine", "Organization", "AuthzEpoch", "RoleBinding", "ApiToken", "PersonalToken", "User", "Workspace",
+__all__ = ["Base", "Cluster", "Deployment", "DeploymentCount", "Deploy", "DeployUpload", "DeploymentLogLine",
+           "Organization", "AuthzEpoch", "RoleBinding", "ApiToken", "PersonalToken", "User", "Workspace",
            "NodePool", "WorkerQueue", "EnvironmentVariable"]

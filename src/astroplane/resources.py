@@ -3,12 +3,20 @@
 from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
+from astroplane.agent_tokens import service as agent_tokens_service
+from astroplane.agent_tokens.endpoints import router as agent_tokens_router
 from astroplane.clusters.endpoints import router as clusters_router
 from astroplane.deployments import placement as deployment_placement
 from astroplane.deployments import scope as deployment_scope
 from astroplane.deployments import service as deployments_service
 from astroplane.deployments.endpoints import router as deployments_router
 from astroplane.deployments.reconciler import start as start_reconciler
+from astroplane.deploys import service as deploys_service
+from astroplane.deploys.endpoints import router as deploys_router
+from astroplane.deploys.upload_endpoints import router as deploy_uploads_router
+from astroplane.logs.endpoints import router as logs_router
+from astroplane.logs.ingest_endpoints import router as logs_ingest_router
+from astroplane.logs.repository import DeploymentLogRepository
 from astroplane.organizations.endpoints import router as organizations_router
 from astroplane.rbac.authorize import register_scope_resolver
 from astroplane.rbac.permissions import ScopeType
@@ -21,13 +29,21 @@ from astroplane.workspaces.endpoints import router as workspaces_router
 from astroplane.workspaces.models import Workspace
 
 ROUTERS: list[APIRouter] = [organizations_router, workspaces_router, tokens_router, users_router,
-                            clusters_router, deployments_router]
+                            clusters_router, deployments_router, deploys_router, logs_router, agent_tokens_router]
+# Routes outside the Astro API (/v1 and its document): signed DAG uploads, runtime log ingestion.
+INTERNAL_ROUTERS: list[APIRouter] = [deploy_uploads_router, logs_ingest_router]
 
 
 def _delete_workspace_tokens(session: Session, workspace: Workspace) -> None:
     bindings = RoleBindingRepository(session)
     for token_id in ApiTokenRepository(session).delete_in_workspace(workspace.id):
         bindings.delete_subject("API_TOKEN", token_id)
+
+
+def _delete_deployment_deploy_data(session: Session, deployment) -> None:
+    deploys_service.delete_for_deployment(session, deployment)
+    agent_tokens_service.delete_for_deployment(session, deployment)
+    DeploymentLogRepository(session).delete_for_deployment(deployment.id)
 
 
 def wire() -> None:
@@ -39,6 +55,8 @@ def wire() -> None:
         workspaces_service.DEFAULTS_VALIDATORS.append(deployment_placement.check_workspace_defaults)
     if deployments_service.refuse_workspace_delete not in workspaces_service.DELETE_GUARDS:
         workspaces_service.DELETE_GUARDS.append(deployments_service.refuse_workspace_delete)
+    if _delete_deployment_deploy_data not in deployment_scope.DELETE_CLEANUPS:
+        deployment_scope.DELETE_CLEANUPS.append(_delete_deployment_deploy_data)
 
 # Background loops started with the app (the lifecycle reconciler); each returns an async stop().
 BACKGROUND: list = [start_reconciler]

@@ -35,6 +35,15 @@ class Settings(BaseSettings):
     # Peers whose X-Forwarded-For header is believed when deciding the client address.
     trusted_proxies: list[str] = Field(default_factory=list)
     max_body_bytes: int = 10 * 1024 * 1024
+    # DAG/bundle archives PUT to a deploy's upload URL: largest body accepted, and how long the
+    # signed URL CreateDeploy returns stays valid. Unpacked contents may be at most 8x the limit.
+    max_upload_bytes: int = 256 * 1024 * 1024
+    upload_url_ttl_seconds: int = 3600
+    # Where DAG/bundle archives are kept: empty for <data_dir>/blobs, or s3://bucket[/prefix] for an
+    # S3-compatible store (needs boto3: the `s3` extra); endpoint and region for non-AWS stores.
+    blob_store_url: str = ""
+    s3_endpoint_url: str = ""
+    s3_region: str = ""
     log_level: str = "info"
     # Seconds each simulated lifecycle step takes; 0 makes transitions immediate (tests).
     step_delay_seconds: float = 5.0

@@ -8,7 +8,7 @@ from astroplane.kit.db import SessionDep
 from astroplane.kit.pagination import list_params
 from astroplane.kit.router import AstroRouter
 from astroplane.kit.unions import RawBody
-from astroplane.rbac.authorize import permission
+from astroplane.rbac.authorize import permission, permission_without_404
 from astroplane.rbac.permissions import ScopeType
 
 router = AstroRouter(tags=["deployments"])
@@ -19,6 +19,8 @@ DeploymentListParams = list_params("name", "createdAt", "updatedAt")
 OrganizationMember = permission(None)
 DeploymentRead = permission("deployment.get", ScopeType.DEPLOYMENT)
 DeploymentUpdate = permission("deployment.update", ScopeType.DEPLOYMENT)
+# the contract declares no 404 on the hibernation override
+HibernationOverride = permission_without_404("deployment.update", ScopeType.DEPLOYMENT)
 DeploymentDelete = permission("deployment.delete", ScopeType.DEPLOYMENT)
 PATH = "/organizations/{organizationId}/deployments"
 
@@ -67,12 +69,12 @@ async def delete_deployment(session: SessionDep, auth: DeploymentDelete, steps: 
 
 @router.post(PATH + "/{deploymentId}/hibernation-override", operation_id="UpdateDeploymentHibernationOverride",
              response_model=schemas.DeploymentHibernationOverride)
-async def update_hibernation_override(session: SessionDep, auth: DeploymentUpdate,
+async def update_hibernation_override(session: SessionDep, auth: HibernationOverride,
                                       body: schemas.OverrideDeploymentHibernationBody):
     return service.override_hibernation(session, auth, body)
 
 
 @router.delete(PATH + "/{deploymentId}/hibernation-override", operation_id="DeleteDeploymentHibernationOverride",
                status_code=204, response_class=Response)
-async def delete_hibernation_override(session: SessionDep, auth: DeploymentUpdate) -> None:
+async def delete_hibernation_override(session: SessionDep, auth: HibernationOverride) -> None:
     service.remove_hibernation_override(session, auth)

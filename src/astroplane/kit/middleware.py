@@ -17,12 +17,14 @@ class BodyLimitMiddleware:
     """Refuses bodies above a byte limit, by Content-Length or while streaming, and NUL characters
     (which no text column can store) in the query string or a JSON body."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int):
+    def __init__(self, app: ASGIApp, max_bytes: int, exempt_prefixes: tuple[str, ...] = ()):
         self.app = app
         self.max_bytes = max_bytes
+        # routes that take binary bodies and enforce their own limit
+        self.exempt_prefixes = exempt_prefixes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or (self.exempt_prefixes and scope["path"].startswith(self.exempt_prefixes)):
             await self.app(scope, receive, send)
             return
         for name, value in scope.get("headers", ()):

@@ -11,7 +11,8 @@ class DeploymentLogLine(Base):
     keeps paging stable while new lines come in."""
 
     __tablename__ = "deployment_log_lines"
-    __table_args__ = (sa.Index(None, "deployment_id", "source", "timestamp"),)
+    # (deployment_id, id): a search pins the deployment's newest id with one index probe
+    __table_args__ = (sa.Index(None, "deployment_id", "source", "timestamp"), sa.Index(None, "deployment_id", "id"))
 
     id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True,
                                     autoincrement=True)

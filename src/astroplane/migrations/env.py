@@ -1,5 +1,6 @@
 from alembic import context
 
+from astroplane.kit.migrate import include_name
 from astroplane.models import Base
 
 config = context.config
@@ -10,7 +11,8 @@ def run_migrations() -> None:
     if connection is None:
         raise RuntimeError("astroplane runs migrations with a connection (see astroplane.kit.migrate)")
     context.configure(connection=connection, target_metadata=Base.metadata,
-                      render_as_batch=connection.dialect.name == "sqlite", compare_type=True)
+                      render_as_batch=connection.dialect.name == "sqlite", compare_type=True,
+                      include_name=include_name)
     with context.begin_transaction():
         context.run_migrations()
 

@@ -102,6 +102,18 @@ class Permission:
         return AuthContext(principal=principal, organization_id=organization_id, target=target)
 
 
+class PermissionWithout404(Permission):
+    """For the few operations whose contract declares no 404 (FinalizeDeploy, GetDeploymentLogs,
+    the hibernation override): an entity the caller cannot reach answers 403, as a foreign or
+    malformed organization id does everywhere, so clients only ever see documented statuses."""
+
+    async def __call__(self, **kwargs) -> AuthContext:
+        try:
+            return await super().__call__(**kwargs)
+        except NotFound as exc:
+            raise Forbidden("No such resource is reachable with this token") from exc
+
+
 class Authenticated:
     """Dependency for the few routes outside an organization: any valid token."""
 
@@ -115,6 +127,10 @@ class Authenticated:
 def permission(name: str | None, scope: ScopeType = ScopeType.ORGANIZATION):
     """`Annotated` alias for a route parameter that enforces and returns the AuthContext."""
     return Annotated[AuthContext, Depends(Permission(name, scope))]
+
+
+def permission_without_404(name: str, scope: ScopeType):
+    return Annotated[AuthContext, Depends(PermissionWithout404(name, scope))]
 
 
 AuthenticatedDep = Annotated[Principal, Depends(Authenticated())]

@@ -1,0 +1,18 @@
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from astroplane.deploys.blobstore import BlobStore, blob_store
+from astroplane.settings import Settings
+
+
+async def get_app_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+async def get_blob_store(request: Request) -> BlobStore:
+    return blob_store(request.app.state.settings)
+
+
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+BlobStoreDep = Annotated[BlobStore, Depends(get_blob_store)]
