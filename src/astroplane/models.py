@@ -2,6 +2,7 @@
 
 from astroplane.clusters.models import Cluster
 from astroplane.deployments.models import Deployment
+from astroplane.envobjects.models import EnvironmentObject, EnvironmentObjectLink
 from astroplane.kit.db import Base
 from astroplane.logs.models import DeploymentLogLine
 from astroplane.organizations.models import Organization
@@ -11,4 +12,4 @@ from astroplane.tokens.models import ApiToken
 from astroplane.users.models import PersonalToken, User
 from astroplane.workspaces.models import Workspace
 
-__all__ = ["Base", "Cluster", "Deployment", "DeploymentLogLine", "Organization", "AuthzEpoch", "RoleBinding", "ApiToken", "PersonalToken", "User", "Workspace"]
+__all__ = ["Base", "Cluster", "Deployment", "DeploymentLogLine", "EnvironmentObject", "EnvironmentObjectLink", "Organization", "AuthzEpoch", "RoleBinding", "ApiToken", "PersonalToken", "User", "Workspace"]

@@ -4,6 +4,8 @@ from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
 from astroplane.deployments import scope as deployment_scope
+from astroplane.envobjects import service as envobjects_service
+from astroplane.envobjects.endpoints import router as envobjects_router
 from astroplane.organizations.endpoints import router as organizations_router
 from astroplane.rbac.authorize import register_scope_resolver
 from astroplane.rbac.permissions import ScopeType
@@ -16,6 +18,7 @@ from astroplane.workspaces.endpoints import router as workspaces_router
 from astroplane.workspaces.models import Workspace
 
 ROUTERS: list[APIRouter] = [organizations_router, workspaces_router, tokens_router, users_router]
+ROUTERS.append(envobjects_router)
 
 
 def _delete_workspace_tokens(session: Session, workspace: Workspace) -> None:
@@ -29,6 +32,10 @@ def wire() -> None:
     register_scope_resolver(ScopeType.DEPLOYMENT, "deploymentId", deployment_scope.resolve_scope)
     if _delete_workspace_tokens not in workspaces_service.DELETE_CLEANUPS:
         workspaces_service.DELETE_CLEANUPS.append(_delete_workspace_tokens)
+    if envobjects_service.delete_for_workspace not in workspaces_service.DELETE_CLEANUPS:
+        workspaces_service.DELETE_CLEANUPS.append(envobjects_service.delete_for_workspace)
+    if envobjects_service.delete_for_deployment not in deployment_scope.DELETE_CLEANUPS:
+        deployment_scope.DELETE_CLEANUPS.append(envobjects_service.delete_for_deployment)
 
 # Background loops started with the app (the lifecycle reconciler); each returns an async stop().
 BACKGROUND: list = []
