@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from conftest import Api, new_org
+from factories import insert_deployment
 
 
 @dataclass
@@ -38,7 +39,25 @@ def _token(shape: Shape) -> None:
     shape.markers.append(created["token"])
 
 
-BUILDERS: list[Callable[[Shape], None]] = [_workspace, _token]
+# replaced by the deployments API builder at merge
+def _deployment(shape: Shape) -> None:
+    shape.ids["deploymentId"] = insert_deployment(shape.api.server, shape.ids["organizationId"],
+                                                  shape.ids["workspaceId"])
+
+
+def _environment_object(shape: Shape) -> None:
+    # a secret workspace variable linked to the deployment with an override: its key, description,
+    # value and override are this organization's data and must never reach another organization
+    created = shape.api.ok("POST", "/environment-objects", json={
+        "objectKey": shape.marker("envkey"), "objectType": "AIRFLOW_VARIABLE", "scope": "WORKSPACE",
+        "scopeEntityId": shape.ids["workspaceId"], "description": shape.marker("envdesc"),
+        "airflowVariable": {"value": shape.marker("envsecret"), "isSecret": True},
+        "links": [{"scope": "DEPLOYMENT", "scopeEntityId": shape.ids["deploymentId"],
+                   "overrides": {"airflowVariable": {"value": shape.marker("envoverride")}}}]})
+    shape.ids["environmentObjectId"] = created["id"]
+
+
+BUILDERS: list[Callable[[Shape], None]] = [_workspace, _token, _deployment, _environment_object]
 
 
 def build(server) -> Shape:
