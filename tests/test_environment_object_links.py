@@ -199,3 +199,17 @@ def test_workspace_cleanup_takes_deployment_objects_and_links_too(server, api):
     finally:
         session.rollback()
         session.close()
+
+
+def test_overrides_must_leave_a_complete_object_for_the_deployment(server, api):
+    from envobjects_helpers import metrics
+    ws = make_workspace(api)["id"]
+    dep, = deployments(server, api, ws, 1)
+    body = assert_error(api.post(PATH, json={**metrics(ws), "links": [
+        _link(dep, metricsExport={"authType": "SIGV4", "sigV4StsRegion": "us-east-1"})]}), 400, "sigV4AssumeArn")
+    assert body["fieldErrors"][0]["field"] == "links[0].overrides.metricsExport.sigV4AssumeArn"
+    made = create(api, {**metrics(ws), "links": [_link(dep, metricsExport={
+        "authType": "SIGV4", "sigV4StsRegion": "us-east-1", "sigV4AssumeArn": "arn:aws:iam::123456789012:role/w"})]})
+    seen = _seen_by(api, dep)[made["objectKey"]]["metricsExport"]
+    assert seen["authType"] == "SIGV4" and "username" not in seen
+    assert listing(api, workspaceId=ws)["totalCount"] == 1

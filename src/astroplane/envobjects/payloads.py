@@ -181,3 +181,11 @@ def mask(object_type: str, payload: dict[str, Any], is_secret: bool, show_secret
     for field in secret_fields(object_type, is_secret):
         shown.pop(field, None)
     return shown
+
+
+def linked_values(object_type: str, defaults: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """The effective values, with credentials of an overridden metrics auth type dropped."""
+    values = effective(defaults, overrides)
+    if object_type == METRICS_EXPORT and "authType" in overrides:
+        values = without_other_auth(values)
+    return values

@@ -116,7 +116,7 @@ def to_public(row: EnvironmentObject, links: list[EnvironmentObjectLink], profil
 def _linked_view(row: EnvironmentObject, link: EnvironmentObjectLink | None, deployment_id: str,
                  profiles: SubjectProfiles, show: bool) -> schemas.EnvironmentObject:
     """A workspace object as a linked deployment sees it: overrides applied, no id of its own."""
-    values = p.effective(_payload(row), _overrides(link) if link is not None else {})
+    values = p.linked_values(row.object_type, _payload(row), _overrides(link) if link is not None else {})
     return schemas.EnvironmentObject(
         objectKey=row.object_key, objectType=row.object_type, scope=DEPLOYMENT, scopeEntityId=deployment_id,
         sourceScope=WORKSPACE, sourceScopeEntityId=row.workspace_id, description=row.description,
@@ -155,6 +155,7 @@ class _Links:
 
     linked: dict[str, dict[str, Any]] = field(default_factory=dict)
     excluded: dict[str, str] = field(default_factory=dict)  # deployment -> field that named it
+    prefixes: dict[str, str] = field(default_factory=dict)  # deployment -> "links[i]." for error fields
 
 
 def _override_payload(row: EnvironmentObject, overrides: Any, prefix: str) -> dict[str, Any]:
@@ -196,6 +197,7 @@ def _wanted_links(session: Session, row: EnvironmentObject, links: list | None, 
             merged = p.merge(p.unset(base, unset_paths, prefix + "overrides."), changes, secrets)
             p.check_fields(row.object_type, merged, prefix + "overrides." + p.BLOCKS[row.object_type] + ".")
             wanted.linked[deployment_id] = merged
+            wanted.prefixes[deployment_id] = prefix
     if excludes is None:
         wanted.excluded = {link.deployment_id: "excludeLinks" for link in current if link.kind == EXCLUDE}
     else:
@@ -212,10 +214,9 @@ def _wanted_links(session: Session, row: EnvironmentObject, links: list | None, 
 def _check_effective(row: EnvironmentObject, payload: dict[str, Any], wanted: _Links) -> None:
     p.check_complete(row.object_type, payload, p.BLOCKS[row.object_type] + ".")
     for deployment_id, overrides in wanted.linked.items():
-        values = p.effective(payload, overrides)
-        if row.object_type == p.METRICS_EXPORT and "authType" in overrides:
-            values = p.without_other_auth(values)
-        p.check_complete(row.object_type, values, f"links[{deployment_id}].overrides.")
+        values = p.linked_values(row.object_type, payload, overrides)
+        prefix = wanted.prefixes.get(deployment_id, "links.") + "overrides." + p.BLOCKS[row.object_type] + "."
+        p.check_complete(row.object_type, values, prefix)
 
 
 def _store_links(repo: EnvironmentObjectRepository, row: EnvironmentObject, wanted: _Links,
