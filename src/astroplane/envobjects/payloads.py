@@ -157,7 +157,8 @@ def unset(overrides: dict[str, Any], paths: list[str], prefix: str) -> dict[str,
         elif not member:
             result.pop(head, None)
         else:
-            raise BadRequest(f"{prefix}unsetFields: {path!r} is not a field of this object", field=prefix + "unsetFields")
+            raise BadRequest(f"{prefix}unsetFields: {path!r} is not a field of this object",
+                             field=prefix + "unsetFields")
     return compact(result)
 
 
