@@ -60,6 +60,9 @@ def test_unset_fields_go_back_to_inheriting_and_omitted_fields_are_kept(server, 
     body = assert_error(api.post(f"{PATH}/{conn['id']}", json={
         "links": [_link(dep, connection={"login": "x"}, unsetFields=["login"])]}), 400, "both set and unset")
     assert body["fieldErrors"][0]["field"] == "links[0].overrides.unsetFields"
+    body = assert_error(api.post(f"{PATH}/{conn['id']}", json={
+        "links": [_link(dep, unsetFields=["no_such_field"])]}), 400, "no_such_field")
+    assert body["fieldErrors"][0]["field"] == "links[0].overrides.unsetFields"
     assert api.ok("GET", f"{PATH}/{conn['id']}")["links"] == updated["links"]
 
 

@@ -187,6 +187,10 @@ def _wanted_links(session: Session, row: EnvironmentObject, links: list | None, 
             _check_deployment(session, row, deployment_id, prefix + "scopeEntityId")
             changes = _override_payload(row, entry.overrides, prefix + "overrides.")
             unset_paths = list(getattr(entry.overrides, "unsetFields", None) or [])
+            for path in unset_paths:
+                if path.partition(".")[0] not in p.FIELDS[row.object_type]:
+                    raise BadRequest(f"{prefix}overrides.unsetFields: {path!r} is not a field of a "
+                                     f"{row.object_type}", field=prefix + "overrides.unsetFields")
             clash = {path.partition(".")[0] for path in unset_paths} & {k for k, v in changes.items() if v is not None}
             if clash:
                 name = sorted(clash)[0]
