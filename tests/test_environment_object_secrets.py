@@ -161,3 +161,50 @@ def test_org_settings_cli_turns_secret_fetching_on_and_off(cli_env):
     assert off["allowSecretsFetching"] is False
     missing = _cli(cli_env, "org-settings", "--organization", "nope")
     assert missing.returncode == 2 and "nope" in missing.stderr
+
+
+def _rotate(server, keys: list[str]) -> int:
+    """Re-encrypt the environment-object columns under keys[0] (the CLI's rotate-encryption, scoped)."""
+    from astroplane.kit import crypto
+    tables = sa.MetaData()
+    sa.Table("environment_objects", tables, sa.Column("id", sa.String, primary_key=True),
+             sa.Column("payload", crypto.EncryptedText))
+    sa.Table("environment_object_links", tables, sa.Column("object_id", sa.String, primary_key=True),
+             sa.Column("deployment_id", sa.String, primary_key=True), sa.Column("overrides", crypto.EncryptedText))
+    crypto.configure(keys)
+    session = server.database.session()
+    try:
+        count = crypto.rotate_all(session, tables)
+        session.commit()
+        return count
+    finally:
+        session.close()
+
+
+def test_key_rotation_keeps_objects_readable(server, api):
+    from astroplane.kit import crypto
+    from conftest import TEST_ENCRYPTION_KEY
+    ws = make_workspace(api)["id"]
+    dep, = deployments(server, api, ws, 1)
+    obj = create(api, {**connection(ws), "links": [_link(dep, connection={"host": "rotated.example"})]})
+
+    def stored() -> tuple:
+        with server.database.engine.connect() as connection_:
+            return connection_.execute(sa.text(
+                "SELECT o.payload, l.overrides FROM environment_objects o JOIN environment_object_links l "
+                "ON l.object_id = o.id WHERE o.id = :id"), {"id": obj["id"]}).one()
+
+    before = stored()
+    new_key = crypto.generate_key()
+    try:
+        crypto.configure([new_key, TEST_ENCRYPTION_KEY])  # new key first, old one still accepted
+        assert api.ok("GET", f"{PATH}/{obj['id']}") == obj
+        assert _rotate(server, [new_key, TEST_ENCRYPTION_KEY]) >= 2
+        after = stored()
+        assert after[0] != before[0] and after[1] != before[1]
+        crypto.configure([new_key])  # old key retired: still readable
+        assert api.ok("GET", f"{PATH}/{obj['id']}") == obj
+    finally:
+        _rotate(server, [TEST_ENCRYPTION_KEY, new_key])
+        crypto.configure([TEST_ENCRYPTION_KEY])
+    assert api.ok("GET", f"{PATH}/{obj['id']}") == obj
