@@ -22,6 +22,7 @@ from astroplane.envobjects.models import EnvironmentObject, EnvironmentObjectLin
 from astroplane.envobjects.repository import EXCLUDE, LINK, EnvironmentObjectRepository
 from astroplane.kit.errors import BadRequest, Conflict, NotFound
 from astroplane.kit.pagination import ListParams
+from astroplane.kit.time import utcnow
 from astroplane.organizations.repository import OrganizationRepository
 from astroplane.rbac import service as roles
 from astroplane.rbac.authorize import SCOPE_RESOLVERS, AuthContext
@@ -335,6 +336,7 @@ def update_object(session: Session, auth: AuthContext, object_id: str,
     row.payload = _dump(payload)
     _store_links(repo, row, wanted, current)
     row.stamp_author(auth.principal.subject)
+    row.updated_at = utcnow()  # also when only the links changed (the row itself may be clean)
     session.flush()
     session.expire(row)
     return _render(session, row)
@@ -360,6 +362,7 @@ def exclude_linking(session: Session, auth: AuthContext, object_id: str,
     else:
         return
     row.stamp_author(auth.principal.subject)
+    row.updated_at = utcnow()
     session.flush()
 
 
