@@ -3,6 +3,7 @@ deployments API is the subject under test. Prefer the HTTP API wherever it can b
 
 from astroplane.clusters.models import Cluster
 from astroplane.deployments.models import Deployment
+from astroplane.deployments.repository import DeploymentRepository
 from astroplane.kit.ids import new_id
 
 
@@ -15,6 +16,7 @@ def insert_deployment(server, organization_id: str, workspace_id: str, **columns
     try:
         deployment = Deployment(organization_id=organization_id, workspace_id=workspace_id, **values)
         session.add(deployment)
+        DeploymentRepository(session).adjust_count(organization_id, +1)
         session.commit()
         return deployment.id
     finally:

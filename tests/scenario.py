@@ -71,7 +71,21 @@ def _agent_token(shape: Shape) -> None:
     shape.secrets.append(created["token"])
 
 
-BUILDERS: list[Callable[[Shape], None]] = [_workspace, _token, _cluster, _deployment, _deploy, _agent_token]
+def _environment_object(shape: Shape) -> None:
+    # a secret workspace variable linked to the deployment with an override: its key, description,
+    # value and override are this organization's data and must never reach another organization
+    created = shape.api.ok("POST", "/environment-objects", json={
+        "objectKey": shape.marker("envkey"), "objectType": "AIRFLOW_VARIABLE", "scope": "WORKSPACE",
+        "scopeEntityId": shape.ids["workspaceId"], "description": shape.marker("envdesc"),
+        "airflowVariable": {"value": shape.marker("envsecret"), "isSecret": True},
+        "links": [{"scope": "DEPLOYMENT", "scopeEntityId": shape.ids["deploymentId"],
+                   "overrides": {"airflowVariable": {"value": shape.marker("envoverride")}}}]})
+    shape.ids["environmentObjectId"] = created["id"]
+    shape.secrets.extend(marker for marker in shape.markers if marker.startswith(("envsecret", "envoverride")))
+
+
+BUILDERS: list[Callable[[Shape], None]] = [_workspace, _token, _cluster, _deployment, _deploy, _agent_token,
+                                           _environment_object]
 
 
 def build(server) -> Shape:

@@ -43,17 +43,36 @@ def _served_operation_ids(live) -> list[str]:
     return sorted(op["operationId"] for item in document["paths"].values() for op in item.values())
 
 
-@pytest.mark.parametrize("source", ["served", "reference"])
-def test_fuzz(live, source, tmp_path):
-    only = "^(" + "|".join(_served_operation_ids(live)) + ")$"
-    schema = [f"{live.base}/v1/openapi.json"] if source == "served" else [str(REFERENCE), "--url",
-                                                                            f"{live.base}/v1"]
+# The reference declares no 400 on the environment-object operations, yet bad input there is a 400
+# (issue 5; BEHAVIOR.md §1: showSecrets in an organization that forbids it fails). From the reference
+# they are fuzzed with every check except the status-code one; the served document declares the 400.
+REFERENCE_WITHOUT_400 = {"ListEnvironmentObjects", "CreateEnvironmentObject", "GetEnvironmentObject",
+                         "UpdateEnvironmentObject", "DeleteEnvironmentObject", "ExcludeLinkingEnvironmentObject"}
+
+
+def _schemathesis(live, schema: list[str], operation_ids: list[str], checks: str, tmp_path):
+    only = "^(" + "|".join(operation_ids) + ")$"
     command = [*SCHEMATHESIS, "run", *schema, "--header", f"Authorization: Bearer {live.token}",
-               "--checks", CHECKS, "--max-examples", EXAMPLES, "--seed", str(SEED),
+               "--checks", checks, "--max-examples", EXAMPLES, "--seed", str(SEED),
                "--include-operation-id-regex", only, "--max-failures", "20",
                "--report", "junit", "--report-dir", str(tmp_path)]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
-    summary = "\n".join(line for line in result.stdout.splitlines()[-12:] if line.strip())
-    print(f"schemathesis {source} seed={SEED}:\n{summary}")
-    assert result.returncode == 0, f"replay with ASTROPLANE_FUZZ_SEED={SEED}\n{result.stdout[-6000:]}"
+    return subprocess.run(command, capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.parametrize("source", ["served", "reference"])
+def test_fuzz(live, source, tmp_path):
+    served = _served_operation_ids(live)
+    schema = [f"{live.base}/v1/openapi.json"] if source == "served" else [str(REFERENCE), "--url",
+                                                                            f"{live.base}/v1"]
+    runs = [(served, CHECKS)]
+    if source == "reference":
+        relaxed = [op for op in served if op in REFERENCE_WITHOUT_400]
+        runs = [([op for op in served if op not in REFERENCE_WITHOUT_400], CHECKS)]
+        if relaxed:
+            runs.append((relaxed, CHECKS.replace("status_code_conformance,", "")))
+    for operation_ids, checks in runs:
+        result = _schemathesis(live, schema, operation_ids, checks, tmp_path)
+        summary = "\n".join(line for line in result.stdout.splitlines()[-12:] if line.strip())
+        print(f"schemathesis {source} seed={SEED}:\n{summary}")
+        assert result.returncode == 0, f"replay with ASTROPLANE_FUZZ_SEED={SEED}\n{result.stdout[-6000:]}"
     assert "Internal server error" not in live.logs() or "Traceback" not in live.logs()

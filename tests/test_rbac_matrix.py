@@ -3,6 +3,7 @@ token. Expectations come from the permission table, never from the server: a rou
 Permission(p, scope) must admit exactly the roles whose permissions hold p at a covering binding."""
 
 import re
+import uuid
 
 import pytest
 
@@ -22,6 +23,12 @@ SERVICE_RULES = {
     "DeleteApiToken": Permission("workspace.apiTokens.delete", WS),
     "CreateApiToken": Permission("workspace.apiTokens.create", WS),
     "CreateDeployment": Permission("workspace.deployments.create", WS),
+    # the scenario's environment object is WORKSPACE-scoped
+    "CreateEnvironmentObject": Permission("workspace.envObjects.create", WS),
+    "GetEnvironmentObject": Permission("workspace.envObjects.get", WS),
+    "UpdateEnvironmentObject": Permission("workspace.envObjects.update", WS),
+    "DeleteEnvironmentObject": Permission("workspace.envObjects.delete", WS),
+    "ExcludeLinkingEnvironmentObject": Permission("workspace.envObjects.update", WS),
 }
 # Bodies that make a call meaningful (a generic sample would fail validation for everyone).
 BODIES = {
@@ -31,6 +38,11 @@ BODIES = {
                                      "clusterId": ids["clusterId"]},
     "UpdateApiTokenRoles": lambda ids: {"roles": [{"entityType": "WORKSPACE", "entityId": ids["workspaceId"],
                                                    "role": "WORKSPACE_ACCESSOR"}]},
+    "CreateEnvironmentObject": lambda ids: {"objectKey": f"matrix_{uuid.uuid4().hex[:8]}",
+                                            "objectType": "AIRFLOW_VARIABLE", "scope": "WORKSPACE",
+                                            "scopeEntityId": ids["workspaceId"], "airflowVariable": {"value": "v"}},
+    "UpdateEnvironmentObject": lambda ids: {"description": "matrix"},
+    "ExcludeLinkingEnvironmentObject": lambda ids: {"scope": "DEPLOYMENT", "scopeEntityId": ids["deploymentId"]},
 }
 DESTRUCTIVE = re.compile(r"(DELETE .*)|(POST .*/rotate$)")
 DENIED = (403, 404)

@@ -25,7 +25,8 @@ def _raw_rows(server) -> str:
     dump = []
     with server.database.engine.connect() as connection:
         for table in Base.metadata.sorted_tables:
-            for row in connection.execute(sa.select(table)):
+            # plain SQL: the stored text, not what the column types would decrypt on the way out
+            for row in connection.execute(sa.text(f"SELECT * FROM {table.name}")):
                 dump.append(f"{table.name}: {tuple(row)!r}")
     return "\n".join(dump)
 

@@ -102,6 +102,25 @@ def user_token(email: Annotated[str, typer.Option(help="The user's email")],
     typer.echo(f"User token for {user.username} ({user.id}):\n{token}")
 
 
+@app.command("org-settings")
+def org_settings(
+    organization: Annotated[str, typer.Option(help="Organization name or id")],
+    allow_secrets_fetching: Annotated[bool | None, typer.Option(
+        "--allow-secrets-fetching/--deny-secrets-fetching",
+        help="Whether showSecrets=true may reveal environment-object secrets (off by default)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object only")] = False,
+) -> None:
+    """Show an organization's server-side settings, or change them."""
+    from astroplane.envobjects.service import set_secrets_fetching
+
+    org_id, name, allowed = _run(lambda session, codec: set_secrets_fetching(session, organization,
+                                                                             allow_secrets_fetching))
+    if as_json:
+        typer.echo(json.dumps({"organizationId": org_id, "name": name, "allowSecretsFetching": allowed}))
+        return
+    typer.echo(f"Organization {name} ({org_id}): secrets fetching {'allowed' if allowed else 'not allowed'}.")
+
+
 @app.command("rotate-encryption")
 def rotate_encryption() -> None:
     """Re-encrypt every stored secret under the newest key in ASTROPLANE_ENCRYPTION_KEYS."""

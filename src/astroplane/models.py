@@ -3,6 +3,7 @@
 from astroplane.clusters.models import Cluster, NodePool
 from astroplane.deployments.models import Deployment, DeploymentCount, EnvironmentVariable, WorkerQueue
 from astroplane.deploys.models import Deploy, DeployUpload
+from astroplane.envobjects.models import EnvironmentObject, EnvironmentObjectLink
 from astroplane.kit.db import Base
 from astroplane.logs.models import DeploymentLogLine
 from astroplane.organizations.models import Organization
@@ -14,4 +15,4 @@ from astroplane.workspaces.models import Workspace
 
 __all__ = ["Base", "Cluster", "Deployment", "DeploymentCount", "Deploy", "DeployUpload", "DeploymentLogLine",
            "Organization", "AuthzEpoch", "RoleBinding", "ApiToken", "PersonalToken", "User", "Workspace",
-           "NodePool", "WorkerQueue", "EnvironmentVariable"]
+           "NodePool", "WorkerQueue", "EnvironmentVariable", "EnvironmentObject", "EnvironmentObjectLink"]

@@ -14,6 +14,8 @@ from astroplane.deployments.reconciler import start as start_reconciler
 from astroplane.deploys import service as deploys_service
 from astroplane.deploys.endpoints import router as deploys_router
 from astroplane.deploys.upload_endpoints import router as deploy_uploads_router
+from astroplane.envobjects import service as envobjects_service
+from astroplane.envobjects.endpoints import router as envobjects_router
 from astroplane.logs.endpoints import router as logs_router
 from astroplane.logs.ingest_endpoints import router as logs_ingest_router
 from astroplane.logs.repository import DeploymentLogRepository
@@ -29,7 +31,8 @@ from astroplane.workspaces.endpoints import router as workspaces_router
 from astroplane.workspaces.models import Workspace
 
 ROUTERS: list[APIRouter] = [organizations_router, workspaces_router, tokens_router, users_router,
-                            clusters_router, deployments_router, deploys_router, logs_router, agent_tokens_router]
+                            clusters_router, deployments_router, deploys_router, logs_router, agent_tokens_router,
+                            envobjects_router]
 # Routes outside the Astro API (/v1 and its document): signed DAG uploads, runtime log ingestion.
 INTERNAL_ROUTERS: list[APIRouter] = [deploy_uploads_router, logs_ingest_router]
 
@@ -57,6 +60,10 @@ def wire() -> None:
         workspaces_service.DELETE_GUARDS.append(deployments_service.refuse_workspace_delete)
     if _delete_deployment_deploy_data not in deployment_scope.DELETE_CLEANUPS:
         deployment_scope.DELETE_CLEANUPS.append(_delete_deployment_deploy_data)
+    if envobjects_service.delete_for_workspace not in workspaces_service.DELETE_CLEANUPS:
+        workspaces_service.DELETE_CLEANUPS.append(envobjects_service.delete_for_workspace)
+    if envobjects_service.delete_for_deployment not in deployment_scope.DELETE_CLEANUPS:
+        deployment_scope.DELETE_CLEANUPS.append(envobjects_service.delete_for_deployment)
 
 # Background loops started with the app (the lifecycle reconciler); each returns an async stop().
 BACKGROUND: list = [start_reconciler]
