@@ -4,8 +4,7 @@ workspace or deployment goes."""
 
 import sqlalchemy as sa
 
-from astroplane.deployments.models import Deployment
-from astroplane.deployments.scope import run_delete_cleanups
+from lifecycle_helpers import reconcile
 from conftest import assert_error, assert_no_nulls, make_workspace
 from envobjects_helpers import PATH, connection, create, deployments, listing, variable
 
@@ -157,14 +156,10 @@ def test_deployment_delete_cleanup_drops_its_objects_links_and_exclusions(server
     excluded = create(api, variable(ws, "v", autoLinkDeployments=True,
                                     excludeLinks=[{"scope": "DEPLOYMENT", "scopeEntityId": gone}]))
     own = create(api, variable(gone, "v", scope="DEPLOYMENT"))
-    session = server.database.session()
-    try:
-        deployment = session.get(Deployment, gone)
-        run_delete_cleanups(session, deployment)
-        session.delete(deployment)
-        session.commit()
-    finally:
-        session.close()
+    # through the API: the delete is accepted, and the reconciler's removal runs the cleanups
+    api.ok("DELETE", f"/deployments/{gone}", status=204)
+    reconcile(server)
+    assert_error(api.get(f"/deployments/{gone}"), 404)
     assert [link["scopeEntityId"] for link in api.ok("GET", f"{PATH}/{linked['id']}")["links"]] == [stays]
     assert api.ok("GET", f"{PATH}/{excluded['id']}")["excludeLinks"] == []
     assert_error(api.get(f"{PATH}/{own['id']}"), 404)
