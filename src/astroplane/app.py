@@ -75,5 +75,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    for middleware in resources.MIDDLEWARE:
+        app.add_middleware(middleware)
     app.add_middleware(MetricsMiddleware)
     return app
