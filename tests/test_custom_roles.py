@@ -64,7 +64,7 @@ def test_custom_role_input_errors(api):
     assert_error(api.post("/roles", json={"name": "x", "scopeType": "WORKSPACE", "permissions": ["workspace.get"]}), 400)
     existing = _role(api)
     assert_error(api.post("/roles", json={"name": existing["name"], "scopeType": "DAG",
-                                          "permissions": ["dag.airflow.dag.get"]}), 409, "already exists")
+                                          "permissions": ["dag.airflow.dag.get"]}), 400, "already exists")
     assert api.ok("GET", "/roles")["totalCount"] == 1
 
 
@@ -86,7 +86,7 @@ def test_custom_role_grants_its_permissions_and_follows_renames(api, server):
     principal = _principal(server, user_id)
     assert principal.can("deployment.update", target) and not principal.can("deployment.get", target)
     # in use: deleting is refused and names the reason
-    assert_error(api.delete(f"/roles/{role['id']}"), 409, "viewer-2", "replace those roles")
+    assert_error(api.delete(f"/roles/{role['id']}"), 400, "viewer-2", "replace those roles")
     api.ok("POST", f"/users/{user_id}/roles", json={"organizationRole": "ORGANIZATION_MEMBER"})
     api.ok("DELETE", f"/roles/{role['id']}", status=204)
 

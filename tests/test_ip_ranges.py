@@ -62,7 +62,7 @@ def test_bulk_create_is_atomic(api):
     # one existing item (after canonicalisation): 409, nothing written
     assert_error(api.post(PATH + "/bulk-create", json={"allowedIpAddressRanges": ["172.16.0.0/12", "10.1.9.9/16"]}),
                  409, "10.1.0.0/16")
-    assert_error(api.post(PATH, json={"ipAddressRange": "127.0.0.0/8"}), 409)
+    assert_error(api.post(PATH, json={"ipAddressRange": "127.0.0.0/8"}), 400, "already allowed")
     assert _ranges(api) == ["10.1.0.0/16", "127.0.0.0/8"]
 
 

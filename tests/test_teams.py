@@ -38,7 +38,7 @@ def test_team_crud_and_members(api):
 
 def test_team_input_errors(api, server):
     team = _team(api)
-    assert_error(api.post("/teams", json={"name": team["name"]}), 409, "already exists")
+    assert_error(api.post("/teams", json={"name": team["name"]}), 400, "already exists")
     assert_error(api.post("/teams", json={"name": "  "}), 400, "name")
     other = new_org(server)
     assert_error(api.post("/teams", json={"name": "x1", "memberIds": [other.owner_user_id]}), 400, "memberIds[0]")

@@ -11,7 +11,7 @@ from astroplane.contract.models import SelfUserInvite
 from astroplane.invites import schemas
 from astroplane.invites.models import Invite
 from astroplane.invites.repository import InviteRepository
-from astroplane.kit.errors import BadRequest, Conflict, NotFound
+from astroplane.kit.errors import BadRequest, NotFound
 from astroplane.kit.time import utcnow
 from astroplane.organizations.repository import OrganizationRepository
 from astroplane.rbac import service as roles
@@ -48,7 +48,7 @@ def create_invite(session: Session, auth: AuthContext, body: schemas.CreateUserI
     if user is None:
         user = users.add(User(username=email, full_name="", status="PENDING"))
     elif OrganizationUserRepository(session).get(organization_id, user.id) is not None:
-        raise Conflict(f"{email} is already a member of this organization")
+        raise BadRequest(f"inviteeEmail: {email} is already a member of this organization", field="inviteeEmail")
     # a lapsed earlier invitation leaves nothing behind
     InviteRepository(session).delete_for_user(user.id, organization_id)
     bindings = RoleBindingRepository(session)

@@ -49,7 +49,10 @@ def _create(session: Session, request: Request, auth: AuthContext, values: list[
     existing = set(repository.ranges(auth.organization_id))
     duplicates = [value for value in canonical if value in existing]
     if duplicates:
-        raise Conflict(f"The range {duplicates[0]} is already allowed; nothing was created")
+        message = f"{field}: the range {duplicates[0]} is already allowed; nothing was created"
+        if field == "ipAddressRange":  # the single create declares no 409; a duplicate is bad input
+            raise BadRequest(message, field=field)
+        raise Conflict(message)
     if not existing and not covers(networks, request_client(request)):
         raise BadRequest(f"{field}: the first allowed ranges must include the address this request comes "
                          f"from ({request_client(request) or 'unknown'}), or every later request would be "

@@ -10,6 +10,8 @@ from astroplane.rbac.permissions import ScopeType
 from astroplane.rbac.principal import Target
 from astroplane.roles.repository import CustomRoleRepository
 
+MAX_DAG_NAME = 250  # role_bindings.dag_id / dag_tag
+
 
 def _check_restriction(session: Session, organization_id: str, role: str, target: Target, field: str) -> None:
     custom = CustomRoleRepository(session).by_name(organization_id, role)
@@ -58,6 +60,9 @@ def build_bindings(session: Session, auth: AuthContext, subject_type: str, subje
         field = f"dagRoles[{index}]"
         if bool(entry.dagId) == bool(entry.dagTag):
             raise BadRequest(f"{field}: give exactly one of dagId and dagTag", field=f"{field}.dagId")
+        if len(entry.dagId or entry.dagTag) > MAX_DAG_NAME:
+            raise BadRequest(f"{field}: a DAG id or tag is at most {MAX_DAG_NAME} characters",
+                             field=f"{field}.{'dagId' if entry.dagId else 'dagTag'}")
         target = roles.resolve_entity(session, organization_id, ScopeType.DEPLOYMENT, entry.deploymentId,
                                       f"{field}.deploymentId")
         key = (entry.deploymentId, entry.dagId, entry.dagTag)

@@ -3,7 +3,7 @@
 from sqlalchemy.orm import Session
 
 from astroplane.auth.subjects import SubjectProfiles
-from astroplane.kit.errors import BadRequest, Conflict, NotFound
+from astroplane.kit.errors import BadRequest, NotFound
 from astroplane.kit.pagination import ListParams
 from astroplane.rbac import service as roles
 from astroplane.rbac.authorize import AuthContext
@@ -60,7 +60,7 @@ def _validate(session: Session, auth: AuthContext, scope: ScopeType, name: str, 
             workspace_ids.append(workspace_id)
     existing = CustomRoleRepository(session).by_name(auth.organization_id, name)
     if existing is not None and existing is not current:
-        raise Conflict(f"A role named {name} already exists in this organization")
+        raise BadRequest(f"name: a role named {name} already exists in this organization", field="name")
     return name, sorted(set(permissions)), workspace_ids
 
 
@@ -110,7 +110,7 @@ def delete_role(session: Session, auth: AuthContext, role_id: str) -> None:
     row = _load(session, auth, role_id)
     in_use = repository.bindings_using(auth.organization_id, row.name)
     if in_use:
-        raise Conflict(f"The role {row.name} is held by {in_use} user, team or token role assignment(s); "
+        raise BadRequest(f"The role {row.name} is held by {in_use} user, team or token role assignment(s); "
                        "replace those roles first, then delete it")
     repository.delete(row)
 

@@ -3,7 +3,7 @@
 from sqlalchemy.orm import Session
 
 from astroplane.auth.subjects import SubjectProfiles
-from astroplane.kit.errors import BadRequest, Conflict, NotFound
+from astroplane.kit.errors import BadRequest, NotFound
 from astroplane.kit.pagination import ListParams
 from astroplane.rbac import service as roles
 from astroplane.rbac.authorize import AuthContext
@@ -75,7 +75,7 @@ def create_team(session: Session, auth: AuthContext, body: schemas.CreateTeamReq
     repository = TeamRepository(session)
     name = _validate_text(body.name, body.description)
     if repository.by_name(auth.organization_id, name) is not None:
-        raise Conflict(f"A team named {name} already exists in this organization")
+        raise BadRequest(f"name: a team named {name} already exists in this organization", field="name")
     members = _check_members(session, auth.organization_id, body.memberIds or [], "memberIds")
     team = Team(organization_id=auth.organization_id, name=name, description=body.description or "")
     team.stamp_author(auth.principal.subject, created=True)
@@ -105,7 +105,7 @@ def update_team(session: Session, auth: AuthContext, team_id: str, body: schemas
     name = _validate_text(body.name, body.description)
     other = repository.by_name(auth.organization_id, name)
     if other is not None and other.id != team.id:
-        raise Conflict(f"A team named {name} already exists in this organization")
+        raise BadRequest(f"name: a team named {name} already exists in this organization", field="name")
     team.name = name
     if body.description is not None:
         team.description = body.description
