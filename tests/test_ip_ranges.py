@@ -108,7 +108,14 @@ def test_requests_from_outside_the_list_are_refused(api, server):
     response = outsider.get(f"/v1/organizations/{api.org.id}/workspaces", headers=headers)
     assert_error(response, 403, "192.0.2.10", "allowed ip")
     # every route of the organization, reads and writes alike
-    assert_error(outsider.post(f"/v1/organizations/{api.org.id}/workspaces", headers=headers, json={"name": "x"}), 403)
+    refused = outsider.post(f"/v1/organizations/{api.org.id}/workspaces", headers=headers, json={"name": "x"})
+    assert_error(refused, 403)
+    # the refusal is in the audit log, with the address it came from
+    import gzip, json
+    raw = api.get("/audit-logs").content
+    lines = (gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw).decode().splitlines()
+    entry = next(json.loads(line) for line in lines if json.loads(line)["requestId"] == refused.json()["requestId"])
+    assert entry["status"] == 403 and entry["sourceIp"] == "192.0.2.10"
     assert_error(outsider.get(f"/v1/organizations/{api.org.id}", headers=headers), 403)
     # inside the list: served
     inside = _client_from(server, "198.51.100.7")
