@@ -70,6 +70,9 @@ def make_settings(tmp_path, url: str, **overrides) -> Settings:
     return Settings(**values)
 
 
+CLIENT_ADDRESS = ("127.0.0.1", 50000)
+
+
 @dataclass
 class Server:
     settings: Settings
@@ -85,7 +88,8 @@ def server(request, databases, tmp_path_factory) -> Server:
     upgrade(database.engine)
     settings = make_settings(tmp_path_factory.mktemp("data"), url)
     app = create_app(settings, database)
-    with TestClient(app, raise_server_exceptions=False) as client:
+    # a real address, so IP allow-lists can be created (they must cover the caller) and enforced
+    with TestClient(app, raise_server_exceptions=False, client=CLIENT_ADDRESS) as client:
         yield Server(settings, database, client, request.param)
     database.dispose()
 

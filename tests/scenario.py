@@ -84,8 +84,33 @@ def _environment_object(shape: Shape) -> None:
     shape.secrets.extend(marker for marker in shape.markers if marker.startswith(("envsecret", "envoverride")))
 
 
+def _invite(shape: Shape) -> None:
+    created = shape.api.ok("POST", "/invites", json={"inviteeEmail": f"{shape.marker('invitee')}@example.com",
+                                                     "role": "ORGANIZATION_MEMBER"})
+    shape.ids["inviteId"] = created["inviteId"]
+    shape.ids["userId"] = shape.ids["memberId"] = created["userId"]
+
+
+def _team(shape: Shape) -> None:
+    created = shape.api.ok("POST", "/teams", json={"name": shape.marker("team"), "description": shape.marker("teamdesc"),
+                                                   "memberIds": [shape.ids["userId"]]})
+    shape.ids["teamId"] = created["id"]
+
+
+def _custom_role(shape: Shape) -> None:
+    created = shape.api.ok("POST", "/roles", json={"name": shape.marker("role")[:60], "scopeType": "DEPLOYMENT",
+                                                   "permissions": ["deployment.get"]})
+    shape.ids["customRoleId"] = created["id"]
+
+
+def _allowed_ip_range(shape: Shape) -> None:
+    # covers the test client's address (conftest.CLIENT_ADDRESS), so the organization stays reachable
+    created = shape.api.ok("POST", "/allowed-ip-address-ranges", json={"ipAddressRange": "127.0.0.0/8"})
+    shape.ids["allowedIpAddressRangeId"] = created["id"]
+
+
 BUILDERS: list[Callable[[Shape], None]] = [_workspace, _token, _cluster, _deployment, _deploy, _agent_token,
-                                           _environment_object]
+                                           _environment_object, _invite, _team, _custom_role, _allowed_ip_range]
 
 
 def build(server) -> Shape:

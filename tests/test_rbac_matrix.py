@@ -95,6 +95,48 @@ def _routes(server):
             yield method, prefix + route.path, route, permission
 
 
+# Principals whose grants come through a team or a custom role (issue 7): label -> how to make one in
+# a shape, and the (permissions, scope) grants the table says it holds.
+_DEPLOYMENT_CUSTOM_PERMISSIONS = frozenset({"deployment.get", "deployment.logs.get", "deployment.apiTokens.get",
+                                            "deployment.deploys.get", "deployment.deploys.create"})
+
+
+def _team_user(shape, role: str, scope: ScopeType) -> str:
+    """A signed-in user whose only role beyond ORGANIZATION_MEMBER comes from a team."""
+    from identity_helpers import user_token
+    email = f"matrix-{uuid.uuid4().hex[:8]}@example.com"
+    user_id = shape.api.ok("POST", "/invites", json={"inviteeEmail": email, "role": "ORGANIZATION_MEMBER"})["userId"]
+    team = shape.api.ok("POST", "/teams", json={"name": f"matrix-{uuid.uuid4().hex[:8]}", "memberIds": [user_id]})
+    roles = {"organizationRole": role} if scope == ScopeType.ORGANIZATION else {
+        "organizationRole": "ORGANIZATION_MEMBER", "workspaceRoles": [{"workspaceId": shape.ids["workspaceId"], "role": role}]}
+    shape.api.ok("POST", f"/teams/{team['id']}/roles", json=roles)
+    return user_token(shape.api.server, email)[1]
+
+
+def _custom_role_token(shape) -> str:
+    name = f"matrix-{uuid.uuid4().hex[:8]}"
+    shape.api.ok("POST", "/roles", json={"name": name, "scopeType": "DEPLOYMENT",
+                                         "permissions": sorted(_DEPLOYMENT_CUSTOM_PERMISSIONS)})
+    return _token(shape, ScopeType.DEPLOYMENT, name, shape.ids["deploymentId"])
+
+
+_MEMBER = (ROLE_PERMISSIONS["ORGANIZATION_MEMBER"], ScopeType.ORGANIZATION)
+INDIRECT = {
+    "TEAM:ORGANIZATION_BILLING_ADMIN": (lambda shape: _team_user(shape, "ORGANIZATION_BILLING_ADMIN", ScopeType.ORGANIZATION),
+                                        [(ROLE_PERMISSIONS["ORGANIZATION_BILLING_ADMIN"], ScopeType.ORGANIZATION)], False),
+    "TEAM:WORKSPACE_OWNER": (lambda shape: _team_user(shape, "WORKSPACE_OWNER", ScopeType.WORKSPACE),
+                             [(ROLE_PERMISSIONS["WORKSPACE_OWNER"], ScopeType.WORKSPACE), _MEMBER], False),
+    "CUSTOM:DEPLOYMENT": (_custom_role_token, [(_DEPLOYMENT_CUSTOM_PERMISSIONS, ScopeType.DEPLOYMENT)], True),
+}
+
+
+def _covers(permission: Permission, held: frozenset[str], scope: ScopeType) -> bool:
+    if permission.permission is None:
+        return True
+    order = [ScopeType.ORGANIZATION, ScopeType.WORKSPACE, ScopeType.DEPLOYMENT]
+    return permission.permission in held and order.index(scope) <= order.index(permission.scope)
+
+
 def test_rbac_matrix(server):
     document = server.client.get("/v1/openapi.json").json()
     operations = {(m, p): op for m, p, op in scenario.operations(document)}
@@ -104,16 +146,23 @@ def test_rbac_matrix(server):
     assert tokens["DEPLOYMENT_ADMIN"][1] == ScopeType.DEPLOYMENT
     unrelated_ws = shared.api.ok("POST", "/workspaces", json={"name": "unrelated"})["id"]
     unrelated = _token(shared, ScopeType.WORKSPACE, "WORKSPACE_OWNER", unrelated_ws)
+    indirect = {label: make for label, make in INDIRECT.items() if not make[2] or "deploymentId" in shared.ids}
+    indirect_tokens = {label: make[0](shared) for label, make in indirect.items()}
     checked, escalations, refusals = 0, [], []
     for method, path, route, permission in _routes(server):
         operation = operations[(method, path)]
         make_body = BODIES.get(operation["operationId"])
         destructive = bool(DESTRUCTIVE.match(f"{method} {path}"))
-        for role, (token, role_scope) in list(tokens.items()) + [("UNRELATED", (unrelated, None))]:
+        subjects = [(role, token, role_scope) for role, (token, role_scope) in tokens.items()]
+        subjects += [("UNRELATED", unrelated, None)]
+        subjects += [(label, indirect_tokens[label], None) for label in indirect]
+        for role, token, role_scope in subjects:
             shape, value = shared, token
             if destructive:  # a fresh target, so one allowed delete does not starve the next check
                 shape = scenario.build(server)
-                if role != "UNRELATED":
+                if role in indirect:
+                    value = indirect[role][0](shape)
+                elif role != "UNRELATED":
                     entity = {ScopeType.ORGANIZATION: shape.ids["organizationId"],
                               ScopeType.WORKSPACE: shape.ids["workspaceId"],
                               ScopeType.DEPLOYMENT: shape.ids.get("deploymentId")}[role_scope]
@@ -126,6 +175,8 @@ def test_rbac_matrix(server):
             response = shape.api.as_token(value).request(method, url, json=body)
             if role == "UNRELATED":  # owner of another workspace: nothing here but what any member sees
                 allowed = permission.permission is None
+            elif role in indirect:
+                allowed = any(_covers(permission, held, scope) for held, scope in indirect[role][1])
             else:
                 allowed = _expected(permission, role, role_scope)
             checked += 1

@@ -79,5 +79,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     # archive uploads stream to disk under their own limit (settings.max_upload_bytes)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, exempt_prefixes=(UPLOAD_PREFIX,))
+    for middleware in resources.MIDDLEWARE:
+        app.add_middleware(middleware)
     app.add_middleware(MetricsMiddleware)
     return app

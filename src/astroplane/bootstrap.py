@@ -15,6 +15,7 @@ from astroplane.rbac.principal import Principal, Target
 from astroplane.rbac.repository import RoleBindingRepository
 from astroplane.rbac.service import binding
 from astroplane.tokens import service as tokens
+from astroplane.invites import service as invites
 from astroplane.users.models import PersonalToken, User
 from astroplane.users.repository import UserRepository
 
@@ -65,6 +66,7 @@ def mint_user_token(session: Session, codec: TokenCodec, email: str) -> tuple[Us
     user = UserRepository(session).by_username(email.strip())
     if user is None:
         raise BadRequest(f"no user with email {email}", field="email")
+    invites.activate(session, user)  # signing in accepts open invitations
     if user.status != "ACTIVE":
         raise BadRequest(f"user {email} is {user.status}, not ACTIVE", field="email")
     now = utcnow()

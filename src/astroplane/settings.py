@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     token_audience: str = "astro-api"
     # Peers whose X-Forwarded-For header is believed when deciding the client address.
     trusted_proxies: list[str] = Field(default_factory=list)
+    # Days an invitation (and the PENDING user it creates) stays open.
+    invite_expiry_days: int = Field(default=7, ge=1, le=365)
     max_body_bytes: int = 10 * 1024 * 1024
     # DAG/bundle archives PUT to a deploy's upload URL: largest body accepted, and how long the
     # signed URL CreateDeploy returns stays valid. Unpacked contents may be at most 8x the limit.

@@ -4,6 +4,7 @@ from sqlalchemy.orm import Session
 
 from astroplane.auth.subjects import SubjectProfiles
 from astroplane.contract.models import BasicSubjectProfile
+from astroplane.ip_ranges.repository import AllowedIpRangeRepository
 from astroplane.kit.errors import BadRequest, NotFound
 from astroplane.kit.pagination import ListParams
 from astroplane.organizations import models, schemas
@@ -15,11 +16,6 @@ MAX_NAME_LENGTH = 50
 
 
 def _has_allowed_ip_ranges(session: Session, organization_id: str) -> bool:
-    # Imported late: the allow-list resource builds on organizations, not the other way round.
-    try:
-        from astroplane.ip_ranges.repository import AllowedIpRangeRepository
-    except ImportError:
-        return False
     return AllowedIpRangeRepository(session).exists(organization_id)
 
 

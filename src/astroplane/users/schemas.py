@@ -3,3 +3,9 @@ from astroplane.contract.models import (  # noqa: F401 - the contract's shapes f
     SelfUserRole,
     SelfUserRoleScope,
 )
+from astroplane.contract.models import (  # noqa: F401,E402
+    SubjectRoles,
+    UpdateUserRolesRequest,
+    User,
+    UsersPaginated,
+)

@@ -1,0 +1,1 @@
+from astroplane.contract.models import CreateUserInviteRequest, Invite  # noqa: F401

@@ -1,0 +1,61 @@
+"""The client's address: the socket peer, or what trusted proxies say in X-Forwarded-For."""
+
+import ipaddress
+from collections.abc import Iterable
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def parse_address(value: str | None) -> Address | None:
+    if not value:
+        return None
+    try:
+        address = ipaddress.ip_address(value.strip())
+    except ValueError:
+        return None
+    # an IPv4 client seen through an IPv6 socket is still that IPv4 client
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def _trusted(address: Address, proxies: Iterable[Network]) -> bool:
+    return any(address.version == net.version and address in net for net in proxies)
+
+
+def client_address(peer: str | None, forwarded_for: str | None, trusted_proxies: Iterable[str]) -> Address | None:
+    """Walk X-Forwarded-For from the right while each hop is a trusted proxy; the first hop that is
+    not one is the client. Without a trusted peer, the header is ignored (anyone can send it)."""
+    proxies = [ipaddress.ip_network(p, strict=False) for p in trusted_proxies]
+    address = parse_address(peer)
+    if address is None or not forwarded_for or not _trusted(address, proxies):
+        return address
+    for hop in reversed([h for h in forwarded_for.split(",") if h.strip()]):
+        hop_address = parse_address(hop)
+        if hop_address is None:
+            return address  # a garbled hop: trust nothing beyond the last good one
+        address = hop_address
+        if not _trusted(address, proxies):
+            return address
+    return address
+
+
+def request_client(request) -> Address | None:
+    """client_address for a Starlette request, with the app's settings."""
+    settings = request.app.state.settings
+    peer = request.client.host if request.client else None
+    return client_address(peer, request.headers.get("x-forwarded-for"), settings.trusted_proxies)
+
+
+def canonical_network(value: str) -> Network:
+    """`10.1.2.3/8` -> 10.0.0.0/8; a bare address is a single-host range. ValueError if malformed."""
+    if not isinstance(value, str) or not value.strip() or len(value) > 64:
+        raise ValueError("not a CIDR")
+    return ipaddress.ip_network(value.strip(), strict=False)
+
+
+def covers(networks: Iterable[Network], address: Address | None) -> bool:
+    if address is None:
+        return False
+    return any(address.version == net.version and address in net for net in networks)

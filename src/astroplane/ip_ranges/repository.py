@@ -1,0 +1,36 @@
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from astroplane.ip_ranges.models import AllowedIpRange
+from astroplane.kit.pagination import ListParams, paginate
+
+
+class AllowedIpRangeRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def exists(self, organization_id: str) -> bool:
+        return self.session.scalar(sa.select(sa.literal(True)).where(
+            AllowedIpRange.organization_id == organization_id).limit(1)) is not None
+
+    def ranges(self, organization_id: str) -> list[str]:
+        return list(self.session.scalars(sa.select(AllowedIpRange.ip_address_range).where(
+            AllowedIpRange.organization_id == organization_id)))
+
+    def get(self, organization_id: str, range_id: str) -> AllowedIpRange | None:
+        row = self.session.get(AllowedIpRange, range_id)
+        return row if row is not None and row.organization_id == organization_id else None
+
+    def page(self, organization_id: str, params: ListParams) -> tuple[list[AllowedIpRange], int]:
+        query = sa.select(AllowedIpRange).where(AllowedIpRange.organization_id == organization_id)
+        columns = {"createdAt": AllowedIpRange.created_at, "updatedAt": AllowedIpRange.updated_at,
+                   "ipAddress": AllowedIpRange.ip_address_range}
+        return paginate(self.session, query, params, columns, AllowedIpRange.id)
+
+    def add_all(self, rows: list[AllowedIpRange]) -> None:
+        self.session.add_all(rows)
+        self.session.flush()
+
+    def delete(self, organization_id: str, range_ids: set[str]) -> None:
+        self.session.execute(sa.delete(AllowedIpRange).where(AllowedIpRange.organization_id == organization_id,
+                                                             AllowedIpRange.id.in_(range_ids)))
