@@ -85,19 +85,23 @@ def test_sigkill_during_bulk_ip_create_and_deployment_create(backend, databases,
         for thread in threads:
             thread.join(timeout=30)
         server.start()
-        status, page = _call(base, token, "GET", "/allowed-ip-address-ranges?limit=1000")
-        assert status == 200, page
-        status, rest = _call(base, token, "GET", "/allowed-ip-address-ranges?limit=1000&offset=1000")
-        ranges = page["allowedIpAddressRanges"] + rest.get("allowedIpAddressRanges", [])
+        ranges, offset = [], 0
+        while True:
+            status, page = _call(base, token, "GET", f"/allowed-ip-address-ranges?limit=1000&offset={offset}")
+            assert status == 200, page
+            ranges += page["allowedIpAddressRanges"]
+            offset += 1000
+            if offset >= page["totalCount"]:
+                break
         present = {r["ipAddressRange"] for r in ranges}
         for number in range(batch_number - 2, batch_number + 1):
             landed = sum(1 for value in _batch(number) if value in present)
             assert landed in (0, BATCH), f"batch {number}: {landed} of {BATCH} rows after SIGKILL"
         assert mine["id"] in {r["id"] for r in ranges}
         landed_ids = [r["id"] for r in ranges if r["id"] != mine["id"]]
-        if landed_ids:
+        for start in range(0, len(landed_ids), BATCH):  # at most 1,000 ids per call
             status, _ = _call(base, token, "POST", "/allowed-ip-address-ranges/bulk-delete",
-                              {"allowedIpAddressRangeIds": landed_ids})
+                              {"allowedIpAddressRangeIds": landed_ids[start:start + BATCH]})
             assert status in (200, 204)
         outcomes.append(len(landed_ids) // BATCH)
         status, deployments = _call(base, token, "GET", "/deployments?limit=100")
