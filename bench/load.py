@@ -39,6 +39,8 @@ def wrk(url: str, *, headers: dict[str, str] | None = None, method: str = "GET",
     if "Latency Distribution" not in output:
         raise RuntimeError(f"wrk gave no latency figures for {url}:\n{output}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    if not re.search(r"50%\s+[\d.]+(us|ms|s|m)\b", output):
+        raise RuntimeError(f"unreadable wrk output for {url}:\n{output}")
     p50 = _ms(re.search(r"50%\s+(\S+)", output).group(1))
     p99 = _ms(re.search(r"99%\s+(\S+)", output).group(1))
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)

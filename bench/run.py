@@ -135,13 +135,18 @@ def measure_astroplane(backend: str, workdir: pathlib.Path, args) -> dict:
         target, "POST", f"{org_path}/deployments",
         deployment_body(workspaces[1 + next(counter) % 9]["id"], f"created-{next(counter)}")), repeat=args.repeat)
 
+    # the first range must admit the caller (the lock-out guard); the timed batches land beside it
+    mine = target.call("POST", f"{org_path}/allowed-ip-address-ranges", {"ipAddressRange": "127.0.0.1/32"})
     batches = iter(range(10**6))
     results["bulk_ip_1000"] = load.timed(lambda: _request(
         target, "POST", f"{org_path}/allowed-ip-address-ranges/bulk-create",
         {"allowedIpAddressRanges": _ranges(next(batches))}), repeat=args.repeat)
-    # the bench caller must stay inside its own allow-list: clear it before anything else runs
-    target.call("POST", f"{org_path}/allowed-ip-address-ranges/bulk-delete",
-                {"allowedIpAddressRangeIds": [r["id"] for r in _all_ranges(target, org_path)]})
+    # leave the allow-list as it was before the batches (checking 1,000s of ranges is not what the
+    # log search measures)
+    landed = [r["id"] for r in _all_ranges(target, org_path) if r["id"] != mine["id"]]
+    for start in range(0, len(landed), 1000):
+        target.call("POST", f"{org_path}/allowed-ip-address-ranges/bulk-delete",
+                    {"allowedIpAddressRangeIds": landed[start:start + 1000]})
 
     started = time.perf_counter()
     seed.append_log_lines(target.database, org, first["id"], args.log_lines)

@@ -27,6 +27,9 @@ def test_every_change_a_deployment_shows_reaches_the_next_get(api, server):
     # the workspace's name and the cluster's name are part of the view
     api.ok("POST", f"/workspaces/{workspace['id']}", json={"name": "after", "description": "", "cicdEnforcedDefault": False})
     assert api.ok("GET", path)["workspaceName"] == "after"
+    # lists reuse the same rendered views and see the same changes
+    listed = api.ok("GET", "/deployments")["deployments"]
+    assert listed == [api.ok("GET", path)] and listed[0]["workerQueues"][1]["name"] == "extra"
     reconcile(server)
     api.ok("POST", f"/clusters/{cluster['id']}", json={"clusterType": "DEDICATED", "name": "renamed", "k8sTags": []})
     assert api.ok("GET", path)["clusterName"] == "renamed"
@@ -40,6 +43,7 @@ def test_every_change_a_deployment_shows_reaches_the_next_get(api, server):
                                                            description="by a token"))
     after = api.ok("GET", path)
     assert after["description"] == "by a token" and after["updatedBy"]["subjectType"] == "SERVICEKEY"
+    assert api.ok("GET", "/deployments")["deployments"] == [after]
 
 
 def test_total_count_follows_creates_and_final_removals(api, server):

@@ -54,8 +54,14 @@ class DeploymentRepository:
 
     def page(self, organization_id: str, params: ListParams, *, visible_workspaces: set[str] | None,
              visible_deployments: set[str] | None, ids: list[str] | None, names: list[str] | None,
-             workspace_ids: list[str] | None) -> tuple[list[Deployment], int]:
-        query = sa.select(Deployment).where(Deployment.organization_id == organization_id)
+             workspace_ids: list[str] | None) -> tuple[list[sa.Row], int]:
+        """One page of what versions each deployment's view (see scope_row), not the rows themselves:
+        the service renders only those its cache does not hold (`by_ids`)."""
+        query = (sa.select(Deployment.id, Deployment.revision, Deployment.is_development_mode,
+                           Workspace.name.label("workspace_name"), Cluster.revision.label("cluster_revision"))
+                 .join(Workspace, Workspace.id == Deployment.workspace_id)
+                 .outerjoin(Cluster, Cluster.id == Deployment.cluster_id)
+                 .where(Deployment.organization_id == organization_id))
         if visible_workspaces is not None or visible_deployments is not None:
             query = query.where(sa.or_(Deployment.workspace_id.in_(visible_workspaces or set()),
                                        Deployment.id.in_(visible_deployments or set())))
@@ -67,7 +73,15 @@ class DeploymentRepository:
             query = query.where(Deployment.workspace_id.in_(workspace_ids))
         unfiltered = visible_workspaces is None and visible_deployments is None and not (ids or names or workspace_ids)
         total = self.count(organization_id) if unfiltered else None
-        return paginate(self.session, query, params, SORTS, Deployment.id, Deployment.created_at.asc(), total=total)
+        return paginate(self.session, query, params, SORTS, Deployment.id, Deployment.created_at.asc(),
+                        total=total, as_rows=True)
+
+    def by_ids(self, organization_id: str, deployment_ids: list[str]) -> dict[str, Deployment]:
+        if not deployment_ids:
+            return {}
+        query = sa.select(Deployment).where(Deployment.organization_id == organization_id,
+                                            Deployment.id.in_(deployment_ids))
+        return {deployment.id: deployment for deployment in self.session.scalars(query)}
 
     def count(self, organization_id: str) -> int:
         return self.session.scalar(sa.select(DeploymentCount.count)

@@ -26,6 +26,10 @@ from astroplane.rbac.principal import Target
 from astroplane.workspaces.models import Workspace
 from astroplane.workspaces.repository import WorkspaceRepository
 
+# Rendered deployment views, reused by GET and lists while nothing they are built from has changed
+# (clients poll these; see _version).
+RESPONSES = ResponseCache()
+
 _WORDS = (("quiet", "bright", "swift", "gentle", "orbital", "lunar", "silent", "amber", "polar", "cosmic"),
           ("nebula", "comet", "quasar", "meteor", "photon", "pulsar", "galaxy", "zenith", "aurora", "eclipse"))
 
@@ -258,7 +262,7 @@ def deployment_options(session: Session, auth: AuthContext, deployment_type: str
 
 
 def list_deployments(session: Session, auth: AuthContext, params: ListParams, *, ids: list[str] | None,
-                     names: list[str] | None, workspace_ids: list[str] | None) -> schemas.DeploymentsPaginated:
+                     names: list[str] | None, workspace_ids: list[str] | None) -> PreRendered:
     principal, organization_id = auth.principal, auth.organization_id
     visible_workspaces: set[str] | None = None
     visible_deployments: set[str] | None = None
@@ -270,10 +274,27 @@ def list_deployments(session: Session, auth: AuthContext, params: ListParams, *,
                                if g.organization_id == organization_id and g.scope_type == "DEPLOYMENT"
                                and "deployment.get" in g.permissions and g.deployment_id}
     repository = DeploymentRepository(session)
-    rows, total = repository.page(organization_id, params, visible_workspaces=visible_workspaces,
+    keys, total = repository.page(organization_id, params, visible_workspaces=visible_workspaces,
                                   visible_deployments=visible_deployments, ids=ids, names=names,
                                   workspace_ids=workspace_ids)
-    # everything a page shows, in one query per kind rather than per row
+    epoch = current_epoch(session)
+    versions = {key.id: _version(epoch, key) for key in keys}
+    bodies = {key.id: RESPONSES.get(key.id, versions[key.id]) for key in keys}
+    rendered = _render_page(session, organization_id, [i for i, body in bodies.items() if body is None])
+    for deployment_id, public in rendered.items():
+        bodies[deployment_id] = to_json(public)
+        if versions[deployment_id] is not None:
+            RESPONSES.put(deployment_id, versions[deployment_id], bodies[deployment_id])
+    # the page is assembled from each deployment's JSON, rendered now or reused from GET and earlier pages
+    items = b",".join(bodies[key.id] for key in keys if bodies[key.id] is not None)
+    return PreRendered(b'{"deployments":[' + items + b'],"limit":%d,"offset":%d,"totalCount":%d}'
+                       % (params.limit, params.offset, total))
+
+
+def _render_page(session: Session, organization_id: str, deployment_ids: list[str]) -> dict[str, schemas.Deployment]:
+    """The views of several deployments, in one query per kind rather than per row."""
+    repository = DeploymentRepository(session)
+    rows = list(repository.by_ids(organization_id, deployment_ids).values())
     row_ids = [row.id for row in rows]
     queues, variables = repository.queues(row_ids), repository.environment(row_ids)
     profiles = SubjectProfiles(session).prefetch(rows)
@@ -282,12 +303,11 @@ def list_deployments(session: Session, auth: AuthContext, params: ListParams, *,
     pools = ClusterRepository(session).node_pools(cluster_ids)
     workspace_names = WorkspaceRepository(session).names(organization_id, {row.workspace_id for row in rows})
     now = utcnow()
-    result = [render.to_public(row, cluster=clusters.get(row.cluster_id or ""), pools=pools.get(row.cluster_id or "", []),
-                               workspace_name=workspace_names.get(row.workspace_id), queues=queues[row.id],
-                               variables=variables[row.id], profiles=profiles, now=now)
-              for row in rows]
-    return schemas.DeploymentsPaginated(deployments=result, limit=params.limit, offset=params.offset,
-                                        totalCount=total)
+    return {row.id: render.to_public(row, cluster=clusters.get(row.cluster_id or ""),
+                                     pools=pools.get(row.cluster_id or "", []),
+                                     workspace_name=workspace_names.get(row.workspace_id), queues=queues[row.id],
+                                     variables=variables[row.id], profiles=profiles, now=now)
+            for row in rows}
 
 
 def _workspace(session: Session, organization_id: str, workspace_id: str) -> Workspace:
@@ -341,16 +361,16 @@ def _load(session: Session, auth: AuthContext, *, lock: bool = False) -> Deploym
     return repository.lock(deployment) if lock else deployment
 
 
-# GET is what clients poll; its body is reused while nothing it is built from has changed
-RESPONSES = ResponseCache()
-
-
-def _response_version(session: Session, deployment_id: str) -> tuple | None:
-    row, epoch = scope.version_read(session, deployment_id), current_epoch(session)
+def _version(epoch: int | None, row) -> tuple | None:
+    """What a deployment's view is built from; None when it must not be reused."""
     if row is None or epoch is None or row.is_development_mode:
         return None  # development deployments show hibernation times that move with the clock
     # the epoch covers the author profiles the view embeds
     return (epoch, row.revision, row.workspace_name, row.cluster_revision)
+
+
+def _response_version(session: Session, deployment_id: str) -> tuple | None:
+    return _version(current_epoch(session), scope.version_read(session, deployment_id))
 
 
 def get_deployment(session: Session, auth: AuthContext) -> schemas.Deployment | PreRendered:

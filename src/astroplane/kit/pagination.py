@@ -53,7 +53,7 @@ def list_params(*sort_fields: str):
 
 def paginate(session: Session, query: sa.Select, params: ListParams,
              columns: Mapping[str, Any], tiebreak: Any, default_sort: Any = None,
-             total: int | None = None) -> tuple[list[Any], int]:
+             total: int | None = None, as_rows: bool = False) -> tuple[list[Any], int]:
     """Run one page of `query` and its total count (unless the caller keeps it, `total`).
     `columns` maps sort fields to columns."""
     if total is None:
@@ -62,5 +62,7 @@ def paginate(session: Session, query: sa.Select, params: ListParams,
     if not order and default_sort is not None:
         order.append(default_sort)
     order.append(tiebreak.asc())
-    rows = list(session.scalars(query.order_by(*order).offset(params.offset).limit(params.limit)))
+    page = query.order_by(*order).offset(params.offset).limit(params.limit)
+    # a query of one entity gives its objects; `as_rows` keeps a query of several columns as rows
+    rows = list(session.execute(page)) if as_rows else list(session.scalars(page))
     return rows, total
