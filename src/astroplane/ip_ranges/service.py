@@ -46,14 +46,14 @@ def _create(session: Session, request: Request, auth: AuthContext, values: list[
     if len(set(canonical)) != len(canonical):
         raise BadRequest(f"{field} lists the same range twice", field=field)
     repository = AllowedIpRangeRepository(session)
-    existing = set(repository.ranges(auth.organization_id))
+    existing = repository.among(auth.organization_id, canonical)
     duplicates = [value for value in canonical if value in existing]
     if duplicates:
         message = f"{field}: the range {duplicates[0]} is already allowed; nothing was created"
         if field == "ipAddressRange":  # the single create declares no 409; a duplicate is bad input
             raise BadRequest(message, field=field)
         raise Conflict(message)
-    if not existing and not covers(networks, request_client(request)):
+    if not repository.exists(auth.organization_id) and not covers(networks, request_client(request)):
         raise BadRequest(f"{field}: the first allowed ranges must include the address this request comes "
                          f"from ({request_client(request) or 'unknown'}), or every later request would be "
                          "refused", field=field)

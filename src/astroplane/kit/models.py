@@ -49,4 +49,5 @@ class AuthorMixin:
         if created:
             self.created_by_type, self.created_by_id = kind, subject_id
         self.updated_by_type, self.updated_by_id = kind, subject_id
-        touch(self)
+        if not created:
+            touch(self)
