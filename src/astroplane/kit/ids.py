@@ -10,6 +10,7 @@ import time
 
 _ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
 ID_PATTERN = re.compile(r"^c[0-9a-z]{24}$")
+_RANDOM_SPACE = 36 ** 16  # one draw per id: a bulk create of 1,000 rows spends no time here
 
 
 def _base36(number: int, width: int) -> str:
@@ -22,8 +23,7 @@ def _base36(number: int, width: int) -> str:
 
 def new_id() -> str:
     stamp = _base36(int(time.time() * 1000), 8)
-    random_part = "".join(secrets.choice(_ALPHABET) for _ in range(16))
-    return f"c{stamp}{random_part}"
+    return f"c{stamp}{_base36(secrets.randbelow(_RANDOM_SPACE), 16)}"
 
 
 def is_id(value: str) -> bool:
