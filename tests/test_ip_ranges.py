@@ -5,7 +5,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from astroplane.app import create_app
-from astroplane.ip_ranges.address import client_address
+import ipaddress
+
+from astroplane.ip_ranges.address import canonical_network, client_address, enclosing_networks
 from conftest import assert_error, assert_no_nulls
 
 PATH = "/allowed-ip-address-ranges"
@@ -148,6 +150,27 @@ def test_client_address_walks_trusted_hops():
     assert str(client_address("8.8.8.8", "1.2.3.4", proxies)) == "8.8.8.8"
     assert str(client_address("::ffff:1.2.3.4", None, proxies)) == "1.2.3.4"
     assert client_address("testclient", None, proxies) is None
+
+
+@pytest.mark.parametrize("address", ["198.51.100.7", "2001:db8::42"])
+def test_enclosing_networks_are_exactly_the_ranges_that_cover_an_address(address):
+    ip = ipaddress.ip_address(address)
+    enclosing = enclosing_networks(ip)
+    assert len(enclosing) == ip.max_prefixlen + 1 and len(set(enclosing)) == len(enclosing)
+    for value in enclosing:  # each is a stored (canonical) range that contains the address
+        assert str(canonical_network(value)) == value and ip in ipaddress.ip_network(value)
+    neighbour = ipaddress.ip_address(int(ip) ^ 1)  # differs in the last bit only
+    assert str(ipaddress.ip_network((neighbour, ip.max_prefixlen))) not in enclosing
+
+
+def test_enforcement_matches_ipv6_and_wide_ranges(api, server):
+    api.ok("POST", PATH + "/bulk-create", json={"allowedIpAddressRanges": ["127.0.0.1/32", "2001:db8:0:0:1::/80",
+                                                                           "100.64.0.0/10"]})
+    headers = {"Authorization": f"Bearer {api.token}"}
+    url = f"/v1/organizations/{api.org.id}/workspaces"
+    for address, status in [("2001:db8::1:0:2:3", 200), ("2001:db8::2:0:0:1", 403), ("100.127.255.255", 200),
+                            ("100.128.0.0", 403), ("::ffff:100.64.0.1", 200)]:
+        assert _client_from(server, address).get(url, headers=headers).status_code == status, address
 
 
 def test_other_organizations_are_not_restricted(api, server):

@@ -55,6 +55,13 @@ def canonical_network(value: str) -> Network:
     return ipaddress.ip_network(value.strip(), strict=False)
 
 
+def enclosing_networks(address: Address) -> list[str]:
+    """Every canonical range that contains `address`, from /0 to the single host (33 for IPv4, 129
+    for IPv6). A stored list covers the address exactly when it holds one of these, so enforcement is
+    an indexed lookup of these strings, whatever the list's size."""
+    return [str(ipaddress.ip_network((address, prefix), strict=False)) for prefix in range(address.max_prefixlen + 1)]
+
+
 def covers(networks: Iterable[Network], address: Address | None) -> bool:
     if address is None:
         return False

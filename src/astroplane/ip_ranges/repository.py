@@ -13,10 +13,6 @@ class AllowedIpRangeRepository:
         return self.session.scalar(sa.select(sa.literal(True)).where(
             AllowedIpRange.organization_id == organization_id).limit(1)) is not None
 
-    def ranges(self, organization_id: str) -> list[str]:
-        return list(self.session.scalars(sa.select(AllowedIpRange.ip_address_range).where(
-            AllowedIpRange.organization_id == organization_id)))
-
     def among(self, organization_id: str, values: list[str]) -> set[str]:
         """Which of `values` the organization already allows, looked up by index rather than loading every range."""
         found: set[str] = set()

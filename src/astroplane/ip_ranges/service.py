@@ -5,7 +5,7 @@ from sqlalchemy.orm import Session
 
 from astroplane.auth.subjects import SubjectProfiles
 from astroplane.ip_ranges import schemas
-from astroplane.ip_ranges.address import canonical_network, covers, request_client
+from astroplane.ip_ranges.address import Address, canonical_network, covers, enclosing_networks, request_client
 from astroplane.ip_ranges.models import AllowedIpRange
 from astroplane.ip_ranges.repository import AllowedIpRangeRepository
 from astroplane.kit.cache import cached
@@ -97,11 +97,14 @@ def bulk_delete(session: Session, auth: AuthContext, body: schemas.BulkDeleteAll
 
 def enforce(request: Request, session: Session, principal: Principal, organization_id: str) -> None:
     """Organization guard: once the list is non-empty, only clients inside it are served."""
-    ranges = cached(session, "allowed_ip_ranges", organization_id,
-                    lambda: [canonical_network(v) for v in AllowedIpRangeRepository(session).ranges(organization_id)])
-    if not ranges:
-        return
     address = request_client(request)
-    if not covers(ranges, address):
+    if not cached(session, "ip_allowed", (organization_id, address), lambda: _allows(session, organization_id, address)):
         raise Forbidden(f"Requests from {address or 'this address'} are not allowed: the organization "
                         "restricts API access to its allowed IP address ranges")
+
+
+def _allows(session: Session, organization_id: str, address: Address | None) -> bool:
+    repository = AllowedIpRangeRepository(session)
+    if not repository.exists(organization_id):
+        return True
+    return address is not None and bool(repository.among(organization_id, enclosing_networks(address)))
