@@ -35,4 +35,5 @@ clean:
 # Benchmarks (issue 8): astroplane on SQLite and PostgreSQL vs a trivial route and Prism; prints the table.
 bench: $(STAMP)
 	scripts/ensure-postgres
+	@command -v wrk >/dev/null || apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
