@@ -36,15 +36,23 @@ def wrk(url: str, *, headers: dict[str, str] | None = None, method: str = "GET",
         args += ["-s", script.name]
     subprocess.run([*args, f"-d{warmup}s", url], capture_output=True, check=True)
     output = subprocess.run([*args, f"-d{seconds}s", url], capture_output=True, text=True, check=True).stdout
-    if "Latency Distribution" not in output:
-        raise RuntimeError(f"wrk gave no latency figures for {url}:\n{output}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    if not re.search(r"50%\s+[\d.]+(us|ms|s|m)\b", output):
+    return {"rps": rps, "p50": _percentile(output, 50, url), "p99": _percentile(output, 99, url),
+            "errors": _non_2xx(output)}
+
+
+def _percentile(output: str, percent: int, url: str) -> float:
+    """From wrk's "Latency Distribution" block only: its stats lines also end in percentages (89.99%)."""
+    _, found, distribution = output.partition("Latency Distribution")
+    match = re.search(rf"^\s*{percent}%\s+([\d.]+(?:us|ms|s|m))\s*$", distribution, re.MULTILINE)
+    if not found or match is None:
         raise RuntimeError(f"unreadable wrk output for {url}:\n{output}")
-    p50 = _ms(re.search(r"50%\s+(\S+)", output).group(1))
-    p99 = _ms(re.search(r"99%\s+(\S+)", output).group(1))
+    return _ms(match.group(1))
+
+
+def _non_2xx(output: str) -> int:
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
-    return {"rps": rps, "p50": p50, "p99": p99, "errors": int(non_2xx.group(1)) if non_2xx else 0}
+    return int(non_2xx.group(1)) if non_2xx else 0
 
 
 def timed(request_factory, repeat: int = 30) -> dict[str, float]:
