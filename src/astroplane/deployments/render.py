@@ -83,7 +83,21 @@ def _scheduler(deployment: Deployment) -> tuple[str, str, int]:
     return spec["cpu"], spec["memory"], 2 if deployment.is_high_availability else 1
 
 
+# Set when the server runs the local runtime: the deployment's Airflow is reached through astroplane.
+_local_airflow_base: str | None = None
+
+
+def use_local_airflow_urls(public_url: str | None) -> None:
+    global _local_airflow_base
+    _local_airflow_base = public_url.rstrip("/") if public_url else None
+
+
 def urls(deployment: Deployment) -> dict[str, str]:
+    if _local_airflow_base is not None:
+        airflow = (f"{_local_airflow_base}/v1/organizations/{deployment.organization_id}/deployments/"
+                   f"{deployment.id}/airflow")
+        return {"webServerIngressHostname": _local_airflow_base.split("://", 1)[-1], "webServerUrl": airflow,
+                "webServerAirflowApiUrl": f"{airflow}/api/v2", "apiUrl": f"{airflow}/api/v2", "uiUrl": airflow}
     domain = options.defaults()["ingressDomain"]
     suffix = deployment.id[-8:]
     host = f"{deployment.organization_id}.{domain}"

@@ -322,6 +322,9 @@ def create_deployment(session: Session, auth: AuthContext, steps: Steps, body: s
     parsed = body.root
     workspace = _workspace(session, auth.organization_id, parsed.workspaceId)
     auth.principal.require("workspace.deployments.create", Target(auth.organization_id, workspace.id))
+    if steps.capacity is not None and DeploymentRepository(session).count_all() >= steps.capacity:
+        raise BadRequest(f"this server runs at most {steps.capacity} deployments, each a real Airflow "
+                         "(ASTROPLANE_LOCAL_MAX_DEPLOYMENTS); delete one before creating another", field="name")
     variants = schemas.CREATE_VARIANTS.values()
     if body.type_given:
         refuse_foreign_fields(raw, type(parsed), variants, f"{parsed.type} deployments")
