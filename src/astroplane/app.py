@@ -55,7 +55,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.token_codec = TokenCodec(settings)
     app.state.epoch_cache = EpochCache()
     app.state.runtime = build_runtime(settings)
-    render.use_local_airflow_urls(settings.base_url if settings.runtime_backend == "local" else None)
+    if settings.runtime_backend == "local":
+        database.session_info[render.LOCAL_AIRFLOW_BASE] = settings.base_url.rstrip("/")
     install_error_handlers(app)
     for router in resources.ROUTERS:
         app.include_router(router, prefix=API_PREFIX)

@@ -59,7 +59,7 @@ def _public(session: Session, deployment: Deployment) -> schemas.Deployment:
     return render.to_public(deployment, cluster=cluster, pools=pools, workspace_name=workspace.name if workspace else None,
                             queues=repository.queues([deployment.id])[deployment.id],
                             variables=repository.environment([deployment.id])[deployment.id],
-                            profiles=SubjectProfiles(session))
+                            profiles=SubjectProfiles(session), local_base=session.info.get(render.LOCAL_AIRFLOW_BASE))
 
 
 # ---------------------------------------------------------------- configuration (create and update)
@@ -306,7 +306,8 @@ def _render_page(session: Session, organization_id: str, deployment_ids: list[st
     return {row.id: render.to_public(row, cluster=clusters.get(row.cluster_id or ""),
                                      pools=pools.get(row.cluster_id or "", []),
                                      workspace_name=workspace_names.get(row.workspace_id), queues=queues[row.id],
-                                     variables=variables[row.id], profiles=profiles, now=now)
+                                     variables=variables[row.id], profiles=profiles, now=now,
+                                     local_base=session.info.get(render.LOCAL_AIRFLOW_BASE))
             for row in rows}
 
 

@@ -65,12 +65,16 @@ def _kill_group(pid: int, sig: int) -> None:
         pass
 
 
-def _group_alive(pid: int) -> bool:
-    try:
-        os.killpg(pid, 0)
-    except (ProcessLookupError, PermissionError):
-        return False
-    return True
+def _group_alive(pgid: int) -> bool:
+    """Whether any live (not zombie) process is left in the process group."""
+    for stat in pathlib.Path("/proc").glob("[0-9]*/stat"):
+        try:
+            state, _parent, group = stat.read_text().rpartition(")")[2].split()[:3]
+        except (OSError, ValueError):
+            continue
+        if int(group) == pgid and state != "Z":
+            return True
+    return False
 
 
 def stop_groups(pids: list[int]) -> None:
@@ -136,6 +140,9 @@ class Instance:
 
 class LocalRuntime:
     supervises = True
+    # a component that exits this often within the window makes the deployment fail; restarts wait
+    # backoff_base ** exits seconds, at most max_backoff
+    max_exits, exit_window, backoff_base, max_backoff = MAX_EXITS, EXIT_WINDOW_SECONDS, 2.0, MAX_BACKOFF_SECONDS
 
     def __init__(self, root: pathlib.Path, installs: Installs, store: BlobStore, *, max_unpacked_bytes: int,
                  dag_refresh_seconds: int = 10):
@@ -323,11 +330,11 @@ class LocalRuntime:
             if component.process is not None:  # it was running and exited on its own
                 code = component.process.poll()
                 component.process = None
-                component.exits = [t for t in component.exits if now - t < EXIT_WINDOW_SECONDS] + [now]
-                component.not_before = now + min(MAX_BACKOFF_SECONDS, 2.0 ** len(component.exits))
+                component.exits = [t for t in component.exits if now - t < self.exit_window] + [now]
+                component.not_before = now + min(self.max_backoff, self.backoff_base ** len(component.exits))
                 log.warning("deployment %s: %s exited with %s; restarting", instance.deployment_id, name, code)
-            if len(component.exits) >= MAX_EXITS:
-                return (f"{name} exited {len(component.exits)} times in {int(EXIT_WINDOW_SECONDS)} s; last output: "
+            if len(component.exits) >= self.max_exits:
+                return (f"{name} exited {len(component.exits)} times in {int(self.exit_window)} s; last output: "
                         f"{_tail(instance.home / 'output' / f'{name}.log')}")
             if now >= component.not_before:
                 component.process = self._spawn(instance, [name, *ARGUMENTS.get(name, [])], name)
@@ -390,15 +397,26 @@ class LocalRuntime:
                 shutil.rmtree(old, ignore_errors=True)
 
     def _stop(self, instance: Instance) -> None:
-        stop_groups(instance.pids())
+        """SIGTERM every component's process group, wait (reaping our children), then SIGKILL
+        whatever is left of each group (LocalExecutor workers included)."""
+        processes = [c.process for c in instance.components.values() if c.process is not None]
+        processes += [instance.migration] if instance.migration is not None else []
+        groups = [process.pid for process in processes if process.poll() is None]
+        for pid in groups:
+            _kill_group(pid, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        for process in processes:
+            try:
+                process.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                pass
+        for pid in groups:
+            _kill_group(pid, signal.SIGKILL)
+        for process in processes:
+            process.wait(timeout=5)
         for component in instance.components.values():
-            if component.process is not None:
-                component.process.wait(timeout=5)
             component.process = None
-        if instance.migration is not None:
-            instance.migration.wait(timeout=5)
-            instance.migration = None
-        instance.token = None
+        instance.migration, instance.token = None, None
         self._write_pids(instance)
 
     def _write_pids(self, instance: Instance) -> None:
