@@ -40,7 +40,8 @@ def test_every_cluster_target_is_a_contract_status_or_deleted():
     ("CREATING", "ready", "HEALTHY"), ("DEPLOYING", "ready", "HEALTHY"), ("HEALTHY", "update", "DEPLOYING"),
     ("CREATING", "update", "CREATING"), ("HEALTHY", "hibernate", "HIBERNATING"), ("HIBERNATING", "wake", "HEALTHY"),
     ("HEALTHY", "delete", "UNKNOWN"), ("UNKNOWN", "deleted", deployments.DELETED), ("HEALTHY", "ready", None),
-    ("DEPLOYING", "hibernate", None),
+    ("DEPLOYING", "hibernate", None), ("HEALTHY", "failing", "UNHEALTHY"), ("CREATING", "failing", "UNHEALTHY"),
+    ("UNHEALTHY", "recovered", "HEALTHY"), ("HIBERNATING", "failing", None), ("HEALTHY", "recovered", None),
 ])
 def test_deployment_transitions(status, event, expected):
     assert deployments.next_status(status, event) == expected
@@ -55,6 +56,22 @@ def test_deployment_step_events():
     assert event("HIBERNATING", delete_pending=False, step_due=False, cluster_ready=True, wants_hibernation=False) == "wake"
     assert event("UNKNOWN", delete_pending=True, step_due=False, cluster_ready=True, wants_hibernation=False) is None
     assert event("UNKNOWN", delete_pending=True, step_due=True, cluster_ready=True, wants_hibernation=False) == "deleted"
+
+
+@pytest.mark.parametrize("status, wants, runtime, expected", [
+    ("CREATING", False, "starting", None),  # due, but Airflow is not healthy yet
+    ("CREATING", False, "healthy", "ready"),
+    ("DEPLOYING", False, "failing", "failing"),
+    ("HEALTHY", False, "failing", "failing"),
+    ("HEALTHY", True, "failing", "hibernate"),  # hibernating stops the failing processes anyway
+    ("UNHEALTHY", False, "healthy", "recovered"),
+    ("UNHEALTHY", False, "starting", None),
+    ("HIBERNATING", False, "starting", None),  # wakes only once Airflow is up again
+    ("HIBERNATING", False, "healthy", "wake"),
+])
+def test_deployment_step_events_follow_the_runtime(status, wants, runtime, expected):
+    assert deployments.step_event(status, delete_pending=False, step_due=True, cluster_ready=True,
+                                  wants_hibernation=wants, runtime=runtime) == expected
 
 
 NIGHTS = [Schedule(hibernate_at="0 20 * * *", wake_at="0 8 * * *")]

@@ -11,6 +11,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from astroplane import resources
 from astroplane.auth.codec import TokenCodec
+from astroplane.deployments import render
 from astroplane.deploys.upload_endpoints import UPLOAD_PREFIX
 from astroplane.kit import crypto
 from astroplane.kit.cache import EpochCache
@@ -18,6 +19,7 @@ from astroplane.kit.db import Database
 from astroplane.kit.errors import error_response, install_error_handlers
 from astroplane.kit.middleware import BodyLimitMiddleware, MetricsMiddleware
 from astroplane.kit.openapi import build_openapi
+from astroplane.runtime import build_runtime
 from astroplane.settings import Settings, get_settings
 
 API_PREFIX = "/v1"
@@ -52,6 +54,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.database = database
     app.state.token_codec = TokenCodec(settings)
     app.state.epoch_cache = EpochCache()
+    app.state.runtime = build_runtime(settings)
+    if settings.runtime_backend == "local":
+        database.session_info[render.LOCAL_AIRFLOW_BASE] = settings.base_url.rstrip("/")
     install_error_handlers(app)
     for router in resources.ROUTERS:
         app.include_router(router, prefix=API_PREFIX)

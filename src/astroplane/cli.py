@@ -1,6 +1,7 @@
 """The `astroplane` command: serve, bootstrap organizations, mint user tokens, print the API document."""
 
 import json
+import os
 from typing import Annotated
 
 import typer
@@ -55,6 +56,13 @@ def serve(host: Annotated[str | None, typer.Option(help="Interface to bind")] = 
 
     settings = get_settings()
     host, port = host or settings.host, port or settings.port
+    # the app reads its own settings (in every worker): it must know where it listens, for the
+    # URLs it hands out (deploy uploads, a local deployment's Airflow)
+    os.environ["ASTROPLANE_HOST"], os.environ["ASTROPLANE_PORT"] = host, str(port)
+    get_settings.cache_clear()
+    if settings.runtime_backend == "local" and workers != 1:
+        raise typer.BadParameter("the local runtime supervises Airflow processes from one server process; "
+                                 "run it with --workers 1", param_hint="--workers")
 
     def first_start(session, codec):
         if OrganizationRepository(session).any_exists():
@@ -128,6 +136,22 @@ def rotate_encryption() -> None:
 
     count = _run(lambda session, codec: crypto.rotate_all(session, Base.metadata))
     typer.echo(f"Re-encrypted {count} stored secret value(s) under the newest key.")
+
+
+runtime_app = typer.Typer(help="The local runtime: real Apache Airflow behind each deployment.")
+app.add_typer(runtime_app, name="runtime")
+
+
+@runtime_app.command("install")
+def runtime_install(airflow_version: Annotated[str | None, typer.Option(
+        help="Airflow version (default: the newest one astroplane ships a lock file for)")] = None) -> None:
+    """Create the Airflow environment ahead of time, so the first local deployment starts at once."""
+    from astroplane.runtime.installs import Installs, install_version, locked_versions
+
+    settings = get_settings()
+    version = install_version(airflow_version) if airflow_version else locked_versions()[-1]
+    home = Installs(settings.resolved_airflow_dir).install(version)
+    typer.echo(f"Apache Airflow {version} is installed in {home}")
 
 
 @app.command()

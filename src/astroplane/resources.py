@@ -34,6 +34,7 @@ from astroplane.rbac.epoch import register_authz_tables
 from astroplane.rbac.permissions import ScopeType
 from astroplane.rbac.repository import RoleBindingRepository
 from astroplane.roles.endpoints import router as roles_router
+from astroplane.runtime.proxy_endpoints import router as airflow_proxy_router
 from astroplane.roles.repository import load_custom_roles
 from astroplane.teams.endpoints import router as teams_router
 from astroplane.teams.repository import teams_of_user
@@ -49,8 +50,8 @@ ROUTERS: list[APIRouter] = [organizations_router, workspaces_router, tokens_rout
                             clusters_router, deployments_router, deploys_router, logs_router, agent_tokens_router,
                             envobjects_router, invites_router, teams_router, roles_router, ip_ranges_router,
                             audit_router]
-# Routes outside the Astro API (/v1 and its document): signed DAG uploads, runtime log ingestion.
-INTERNAL_ROUTERS: list[APIRouter] = [deploy_uploads_router, logs_ingest_router]
+# Routes outside the Astro API's document: signed DAG uploads, runtime log ingestion, the Airflow proxy.
+INTERNAL_ROUTERS: list[APIRouter] = [deploy_uploads_router, logs_ingest_router, airflow_proxy_router]
 # ASGI middlewares added to the app (innermost first).
 MIDDLEWARE: list = [AuditMiddleware]
 

@@ -9,6 +9,7 @@ import ipaddress
 import os
 import pathlib
 import secrets
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -51,6 +52,16 @@ class Settings(BaseSettings):
     step_delay_seconds: float = 5.0
     reconcile_interval_seconds: float = 1.0
     run_reconciler: bool = True
+    # What runs behind a deployment: `simulated` (lifecycles only) or `local` (a real Apache Airflow
+    # per deployment on this machine; see docs/local-runtime.md).
+    runtime_backend: Literal["simulated", "local"] = "simulated"
+    # Local runtime: deployment homes (default <data_dir>/runtime), Airflow installs (default
+    # <data_dir>/airflow; share it between data dirs to install once), how many deployments this
+    # server may run (0: one per 1.5 GiB of the machine's memory), how often Airflow looks for DAGs.
+    runtime_dir: pathlib.Path | None = None
+    airflow_dir: pathlib.Path | None = None
+    local_max_deployments: int = Field(default=0, ge=0)
+    dag_refresh_seconds: int = Field(default=10, ge=1)
 
     @field_validator("signing_key")
     @classmethod
@@ -73,6 +84,14 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'astroplane.db').resolve()}"
+
+    @property
+    def resolved_runtime_dir(self) -> pathlib.Path:
+        return (self.runtime_dir or self.data_dir / "runtime").resolve()
+
+    @property
+    def resolved_airflow_dir(self) -> pathlib.Path:
+        return (self.airflow_dir or self.data_dir / "airflow").resolve()
 
     @property
     def base_url(self) -> str:

@@ -1,7 +1,9 @@
 """Deployment lifecycle: a pure transition table and the hibernation clock, driven by the reconciler.
 
 Events: `update` and `delete` come from requests; `ready` ends a running step (CREATING waits for its
-cluster to be CREATED); `hibernate` / `wake` come from hibernation schedules and overrides.
+cluster to be CREATED, and for the runtime to report healthy); `hibernate` / `wake` come from
+hibernation schedules and overrides; `failing` / `recovered` come from a runtime that supervises
+real processes (the local backend).
 While a delete is pending the deployment shows UNKNOWN with statusReason "Deleting" (the contract
 has no DELETING); when that step ends the row is removed (DELETED is never stored).
 """
@@ -26,6 +28,8 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     ("HIBERNATING", "update"): "HIBERNATING",
     ("HEALTHY", "hibernate"): "HIBERNATING",
     ("HIBERNATING", "wake"): "HEALTHY",
+    **{(status, "failing"): "UNHEALTHY" for status in ("CREATING", "DEPLOYING", "HEALTHY")},
+    ("UNHEALTHY", "recovered"): "HEALTHY",
     ("UNKNOWN", "deleted"): DELETED,
     **{(status, "delete"): "UNKNOWN"
        for status in ("CREATING", "DEPLOYING", "HEALTHY", "UNHEALTHY", "HIBERNATING", "UNKNOWN")},
@@ -37,17 +41,22 @@ def next_status(status: str, event: str) -> str | None:
 
 
 def step_event(status: str, *, delete_pending: bool, step_due: bool, cluster_ready: bool,
-               wants_hibernation: bool | None) -> str | None:
+               wants_hibernation: bool | None, runtime: str = "healthy") -> str | None:
     """What should happen to a deployment now, or None. `wants_hibernation` is None when
-    hibernation does not apply (not a development deployment)."""
+    hibernation does not apply (not a development deployment); `runtime` is what the runtime
+    backend observed (healthy, starting, failing or stopped)."""
     if delete_pending:
         return "deleted" if step_due else None
-    if status in RUNNING:
-        return "ready" if step_due and cluster_ready else None
     if wants_hibernation is True and status == "HEALTHY":
         return "hibernate"
     if wants_hibernation is False and status == "HIBERNATING":
-        return "wake"
+        return "wake" if runtime == "healthy" else None
+    if runtime == "failing" and (status in RUNNING or status == "HEALTHY"):
+        return "failing"
+    if status in RUNNING:
+        return "ready" if step_due and cluster_ready and runtime == "healthy" else None
+    if status == "UNHEALTHY" and runtime == "healthy":
+        return "recovered"
     return None
 
 

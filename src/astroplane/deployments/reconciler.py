@@ -8,6 +8,7 @@ work without taking the same row twice; SQLite has a single writer. Tests call `
 import asyncio
 import datetime as dt
 import logging
+import time
 
 from sqlalchemy.orm import Session
 
@@ -19,11 +20,14 @@ from astroplane.deployments import lifecycle, options, render
 from astroplane.deployments.models import Deployment
 from astroplane.deployments.repository import DeploymentRepository
 from astroplane.deployments.scope import run_delete_cleanups
-from astroplane.deployments.steps import Steps
+from astroplane.deployments.steps import Steps, steps_for
 from astroplane.kit.db import Database
 from astroplane.kit.time import utcnow
 from astroplane.logs.repository import DeploymentLogRepository
 from astroplane.rbac.repository import RoleBindingRepository
+from astroplane.runtime.base import DeploymentSpec, Observation, RuntimeBackend
+from astroplane.runtime.simulated import SimulatedRuntime
+from astroplane.runtime.spec import deployment_spec
 
 log = logging.getLogger("astroplane.reconciler")
 BATCH = 200
@@ -53,10 +57,25 @@ def _transition_logs(deployment: Deployment, old: str, new: str) -> list[tuple[s
     return [("scheduler", f"Status {old} -> {new}")]
 
 
+CONFIG_PENDING = ("Configuration changed since Airflow last started; it applies at the next restart "
+                  "(update the deployment to restart now)")
+STOPPED = Observation("stopped")
+
+
+def _reason(status: str, spec: DeploymentSpec | None, observed: Observation) -> str | None:
+    if status == "HEALTHY":
+        drifted = spec is not None and observed.config_hash not in (None, spec.config_hash)
+        return CONFIG_PENDING if drifted else "Successfully Deployed"
+    if status in lifecycle.RUNNING or status == "UNHEALTHY":
+        return observed.reason
+    return None
+
+
 class Reconciler:
-    def __init__(self, database: Database, steps: Steps):
+    def __init__(self, database: Database, steps: Steps, runtime: RuntimeBackend | None = None):
         self.database = database
         self.steps = steps
+        self.runtime = runtime or SimulatedRuntime()
 
     def run_once(self, now: dt.datetime | None = None) -> int:
         """One pass over every due row; returns the number of transitions made."""
@@ -98,8 +117,10 @@ class Reconciler:
     def _deployments(self, session: Session, now: dt.datetime) -> int:
         repository = DeploymentRepository(session)
         logs = DeploymentLogRepository(session)
+        supervised = self.runtime.supervises
+        statuses = lifecycle.RUNNING | {"HIBERNATING"} | ({"HEALTHY", "UNHEALTHY"} if supervised else set())
         changed = 0
-        for deployment in repository.claim_due(now, lifecycle.RUNNING | {"HIBERNATING"}, BATCH):
+        for deployment in repository.claim_due(now, statuses, BATCH):
             delete_pending = deployment.delete_requested_at is not None
             if deployment.step_due_at is None and (delete_pending or deployment.status in lifecycle.RUNNING):
                 # a step started elsewhere (a deploy set DEPLOYING): it runs from now
@@ -107,23 +128,51 @@ class Reconciler:
             step_due = deployment.step_due_at is not None and deployment.step_due_at <= now
             cluster = session.get(Cluster, deployment.cluster_id) if deployment.cluster_id else None
             wants = render.hibernation(deployment, now).is_hibernating if deployment.is_development_mode else False
+            spec, observed = self._converge(session, deployment, delete_pending, wants)
+            if supervised:
+                self._follow(deployment, spec, observed)
+                logs.append_many(deployment.organization_id, deployment.id,
+                                 [(source, text, time.time()) for source, text in self.runtime.collect_logs(deployment.id)])
             event = lifecycle.step_event(deployment.status, delete_pending=delete_pending, step_due=step_due,
                                          cluster_ready=cluster is None or cluster.status in CLUSTER_UP,
-                                         wants_hibernation=wants)
+                                         wants_hibernation=wants, runtime=observed.state)
             status = lifecycle.next_status(deployment.status, event) if event else None
             if status is None:
                 continue
             changed += 1
             if status == lifecycle.DELETED:
+                self.runtime.remove(deployment.id)
                 self._remove(session, deployment)
                 continue
-            for source, text in _transition_logs(deployment, deployment.status, status):
-                logs.append(deployment.organization_id, deployment.id, source, text)
+            if status == "HIBERNATING":
+                self.runtime.stop(deployment.id)
+            if not supervised:  # a real runtime writes its own logs
+                for source, text in _transition_logs(deployment, deployment.status, status):
+                    logs.append(deployment.organization_id, deployment.id, source, text)
             log.info("deployment %s %s -> %s", deployment.id, deployment.status, status)
             deployment.status, deployment.step_due_at = status, None
-            deployment.status_reason = "Successfully Deployed" if status == "HEALTHY" else None
+            deployment.status_reason = _reason(status, spec, observed)
         session.flush()
         return changed
+
+    def _converge(self, session: Session, deployment: Deployment, delete_pending: bool, wants: bool | None
+                  ) -> tuple[DeploymentSpec | None, Observation]:
+        """Ask the runtime to run what the deployment should run, when it should run at all."""
+        status = deployment.status
+        if delete_pending or (status == "HIBERNATING" and wants is not False) or (status == "HEALTHY" and wants):
+            return None, STOPPED
+        spec = deployment_spec(session, deployment)
+        # a running deployment keeps its processes when only linked objects changed; steps restart
+        return spec, self.runtime.converge(spec, restart_on_change=status != "HEALTHY")
+
+    @staticmethod
+    def _follow(deployment: Deployment, spec: DeploymentSpec | None, observed: Observation) -> None:
+        """Show what the runtime really has: the DAG archive in place, and why it is not ready."""
+        if observed.dag_version is not None and deployment.dag_tarball_version != observed.dag_version:
+            deployment.dag_tarball_version = observed.dag_version
+        reason = _reason(deployment.status, spec, observed)
+        if spec is not None and deployment.status != "HIBERNATING" and deployment.status_reason != reason:
+            deployment.status_reason = reason
 
     def _remove(self, session: Session, deployment: Deployment) -> None:
         log.info("deployment %s deleted", deployment.id)
@@ -136,7 +185,7 @@ class Reconciler:
 def start(app):
     """Background loop for resources.BACKGROUND: returns the coroutine function that stops it."""
     settings = app.state.settings
-    reconciler = Reconciler(app.state.database, Steps(settings.step_delay_seconds))
+    reconciler = Reconciler(app.state.database, steps_for(settings), app.state.runtime)
     stopping = asyncio.Event()
 
     async def loop() -> None:
@@ -155,5 +204,6 @@ def start(app):
     async def stop() -> None:
         stopping.set()
         await task
+        await asyncio.to_thread(reconciler.runtime.shutdown)
 
     return stop

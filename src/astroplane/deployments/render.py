@@ -83,7 +83,16 @@ def _scheduler(deployment: Deployment) -> tuple[str, str, int]:
     return spec["cpu"], spec["memory"], 2 if deployment.is_high_availability else 1
 
 
-def urls(deployment: Deployment) -> dict[str, str]:
+# Session info key: the server's public URL when it runs the local runtime (each deployment's
+# Airflow is then reached through astroplane), absent otherwise.
+LOCAL_AIRFLOW_BASE = "local_airflow_base"
+
+
+def urls(deployment: Deployment, local_base: str | None = None) -> dict[str, str]:
+    if local_base is not None:
+        airflow = f"{local_base}/v1/organizations/{deployment.organization_id}/deployments/{deployment.id}/airflow"
+        return {"webServerIngressHostname": local_base.split("://", 1)[-1], "webServerUrl": airflow,
+                "webServerAirflowApiUrl": f"{airflow}/api/v2", "apiUrl": f"{airflow}/api/v2", "uiUrl": airflow}
     domain = options.defaults()["ingressDomain"]
     suffix = deployment.id[-8:]
     host = f"{deployment.organization_id}.{domain}"
@@ -98,7 +107,8 @@ def urls(deployment: Deployment) -> dict[str, str]:
 
 def to_public(deployment: Deployment, *, cluster: Cluster | None, pools: list[NodePool],
               workspace_name: str | None, queues: list[WorkerQueue], variables: list[EnvironmentVariable],
-              profiles: SubjectProfiles, now: dt.datetime | None = None) -> schemas.Deployment:
+              profiles: SubjectProfiles, now: dt.datetime | None = None, local_base: str | None = None
+              ) -> schemas.Deployment:
     now = now or utcnow()
     hosted = deployment.type != "HYBRID"
     scheduler_cpu, scheduler_memory, scheduler_replicas = _scheduler(deployment)
@@ -136,12 +146,12 @@ def to_public(deployment: Deployment, *, cluster: Cluster | None, pools: list[No
         remoteExecution=schemas.DeploymentRemoteExecution(
             enabled=True, allowedIpAddressRanges=remote.get("allowedIpAddressRanges") or [],
             taskLogBucket=remote.get("taskLogBucket"), taskLogUrlPattern=remote.get("taskLogUrlPattern"),
-            remoteApiUrl=urls(deployment)["apiUrl"]) if remote else None,
+            remoteApiUrl=urls(deployment, local_base)["apiUrl"]) if remote else None,
         scalingSpec=spec, scalingStatus=status,
         workerQueues=[_queue(q, pool_index, provider) for q in queues],
         environmentVariables=[_variable(v) for v in variables],
         createdAt=deployment.created_at, updatedAt=deployment.updated_at,
         createdBy=profiles.created_by(deployment) or SYSTEM_PROFILE,
         updatedBy=profiles.updated_by(deployment) or SYSTEM_PROFILE,
-        **urls(deployment),
+        **urls(deployment, local_base),
     )

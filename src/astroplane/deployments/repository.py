@@ -134,6 +134,10 @@ class DeploymentRepository:
     def delete_row(self, row: WorkerQueue | EnvironmentVariable) -> None:
         self.session.delete(row)
 
+    def count_all(self) -> int:
+        """Every deployment this server hosts, in all organizations (the local runtime's capacity)."""
+        return self.session.scalar(sa.select(sa.func.count()).select_from(Deployment)) or 0
+
     def claim_due(self, now: dt.datetime, running: frozenset[str], limit: int = 50) -> list[Deployment]:
         """Deployments with something to do (a running step, a pending delete, hibernation), locked
         for this transaction; rows another replica holds are skipped (SKIP LOCKED on PostgreSQL)."""

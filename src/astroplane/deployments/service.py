@@ -59,7 +59,7 @@ def _public(session: Session, deployment: Deployment) -> schemas.Deployment:
     return render.to_public(deployment, cluster=cluster, pools=pools, workspace_name=workspace.name if workspace else None,
                             queues=repository.queues([deployment.id])[deployment.id],
                             variables=repository.environment([deployment.id])[deployment.id],
-                            profiles=SubjectProfiles(session))
+                            profiles=SubjectProfiles(session), local_base=session.info.get(render.LOCAL_AIRFLOW_BASE))
 
 
 # ---------------------------------------------------------------- configuration (create and update)
@@ -306,7 +306,8 @@ def _render_page(session: Session, organization_id: str, deployment_ids: list[st
     return {row.id: render.to_public(row, cluster=clusters.get(row.cluster_id or ""),
                                      pools=pools.get(row.cluster_id or "", []),
                                      workspace_name=workspace_names.get(row.workspace_id), queues=queues[row.id],
-                                     variables=variables[row.id], profiles=profiles, now=now)
+                                     variables=variables[row.id], profiles=profiles, now=now,
+                                     local_base=session.info.get(render.LOCAL_AIRFLOW_BASE))
             for row in rows}
 
 
@@ -322,6 +323,9 @@ def create_deployment(session: Session, auth: AuthContext, steps: Steps, body: s
     parsed = body.root
     workspace = _workspace(session, auth.organization_id, parsed.workspaceId)
     auth.principal.require("workspace.deployments.create", Target(auth.organization_id, workspace.id))
+    if steps.capacity is not None and DeploymentRepository(session).count_all() >= steps.capacity:
+        raise BadRequest(f"this server runs at most {steps.capacity} deployments, each a real Airflow "
+                         "(ASTROPLANE_LOCAL_MAX_DEPLOYMENTS); delete one before creating another", field="name")
     variants = schemas.CREATE_VARIANTS.values()
     if body.type_given:
         refuse_foreign_fields(raw, type(parsed), variants, f"{parsed.type} deployments")

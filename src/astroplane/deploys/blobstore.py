@@ -11,6 +11,7 @@ an upload is staged and validated on local disk first, so a refused archive neve
 import hashlib
 import os
 import pathlib
+import shutil
 import tempfile
 from typing import Protocol
 
@@ -26,6 +27,9 @@ class BlobStore(Protocol):
 
     def verify(self, digest: str) -> bool:
         """True when the blob is present and its bytes still hash to `digest`."""
+
+    def fetch(self, digest: str, destination: pathlib.Path) -> None:
+        """Copy the blob to a local file (the local runtime unpacks it from there)."""
 
 
 class LocalBlobStore:
@@ -60,6 +64,9 @@ class LocalBlobStore:
             for chunk in iter(lambda: handle.read(1 << 20), b""):
                 sha.update(chunk)
         return sha.hexdigest() == digest
+
+    def fetch(self, digest: str, destination: pathlib.Path) -> None:
+        shutil.copyfile(self._path(digest), destination)
 
 
 class S3BlobStore:
@@ -105,6 +112,9 @@ class S3BlobStore:
         for chunk in iter(lambda: body.read(1 << 20), b""):
             sha.update(chunk)
         return sha.hexdigest() == digest
+
+    def fetch(self, digest: str, destination: pathlib.Path) -> None:
+        self.client.download_file(self.bucket, self._key(digest), str(destination))
 
 
 _S3_CLIENTS: dict[tuple[str, str], object] = {}

@@ -413,23 +413,46 @@ def _page_in_memory(items: list[tuple[str, schemas.EnvironmentObject]], params: 
     return [view for _, view in items[params.offset:params.offset + params.limit]]
 
 
-def _resolved_for_deployment(session: Session, target: Target, params: ListParams, object_type: str | None,
-                             object_key: str | None, show: bool) -> schemas.EnvironmentObjectsPaginated:
+def _seen_by_deployment(session: Session, workspace_id: str, deployment_id: str, object_type: str | None,
+                        object_key: str | None
+                        ) -> tuple[list[EnvironmentObject], list[tuple[EnvironmentObject, EnvironmentObjectLink | None]]]:
+    """What a deployment sees: its own objects, and the workspace objects linked to it (explicitly, or
+    by auto-link without an exclusion) that none of its own shadows, each with its link."""
     repo = EnvironmentObjectRepository(session)
-    rows = repo.seen_by_deployment(target.workspace_id, target.deployment_id, object_type, object_key)
-    profiles = SubjectProfiles(session).prefetch(rows)
-    own = [row for row in rows if row.deployment_id == target.deployment_id]
+    rows = repo.seen_by_deployment(workspace_id, deployment_id, object_type, object_key)
+    own = [row for row in rows if row.deployment_id == deployment_id]
     shadowed = {(row.object_type, row.object_key) for row in own}
     candidates = [row for row in rows if row.scope == WORKSPACE and (row.object_type, row.object_key) not in shadowed]
     links = repo.links_of([row.id for row in candidates])
-    items = [(row.id, to_public(row, [], profiles, show)) for row in own]
+    linked = []
     for row in candidates:
-        mine = next((link for link in links[row.id] if link.deployment_id == target.deployment_id), None)
+        mine = next((link for link in links[row.id] if link.deployment_id == deployment_id), None)
         if (mine is not None and mine.kind == LINK) or (row.auto_link_deployments and mine is None):
-            items.append((row.id, _linked_view(row, mine, target.deployment_id, profiles, show)))
+            linked.append((row, mine))
+    return own, linked
+
+
+def _resolved_for_deployment(session: Session, target: Target, params: ListParams, object_type: str | None,
+                             object_key: str | None, show: bool) -> schemas.EnvironmentObjectsPaginated:
+    own, linked = _seen_by_deployment(session, target.workspace_id, target.deployment_id, object_type, object_key)
+    profiles = SubjectProfiles(session).prefetch([*own, *(row for row, _ in linked)])
+    items = [(row.id, to_public(row, [], profiles, show)) for row in own]
+    items += [(row.id, _linked_view(row, link, target.deployment_id, profiles, show)) for row, link in linked]
     total = len(items)
     return schemas.EnvironmentObjectsPaginated(environmentObjects=_page_in_memory(items, params),
                                                limit=params.limit, offset=params.offset, totalCount=total)
+
+
+def effective_for_deployment(session: Session, workspace_id: str, deployment_id: str
+                             ) -> list[tuple[str, str, dict[str, Any]]]:
+    """(objectType, objectKey, values with secrets) of everything a deployment's runtime receives,
+    link overrides applied. Only the runtime calls this: the values go into its process environment."""
+    own, linked = _seen_by_deployment(session, workspace_id, deployment_id, None, None)
+    found = [(row.object_type, row.object_key, _payload(row)) for row in own]
+    found += [(row.object_type, row.object_key,
+               p.linked_values(row.object_type, _payload(row), _overrides(link) if link is not None else {}))
+              for row, link in linked]
+    return sorted(found, key=lambda item: (item[0], item[1]))
 
 
 def list_objects(session: Session, auth: AuthContext, params: ListParams, *, workspace_id: str | None,

@@ -86,6 +86,8 @@ class Database:
         self.url = url
         self.engine = create_db_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
+        # copied into every session's `info`: server-wide facts a resource renders from
+        self.session_info: dict[str, object] = {}
 
     @property
     def is_sqlite(self) -> bool:
@@ -93,6 +95,7 @@ class Database:
 
     def session(self, *, write: bool = True) -> Session:
         session = self.sessions()
+        session.info.update(self.session_info)
         if write and self.is_sqlite:
             session.connection(execution_options={"sqlite_immediate": True})
         return session

@@ -1,0 +1,60 @@
+"""The runtime interface the reconciler drives. The API layer records desired state only; a backend
+makes a deployment's runtime match it and reports what it observes."""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+State = Literal["stopped", "starting", "healthy", "failing"]
+
+
+@dataclass(frozen=True)
+class DeploymentSpec:
+    """Everything a backend needs to run one deployment, read from the database in one pass."""
+
+    deployment_id: str
+    organization_id: str
+    airflow_version: str
+    executor: str
+    # the process environment: deployment variables and linked environment objects (secrets decrypted)
+    environment: dict[str, str] = field(repr=False)
+    dag_version: str | None = None  # the DAG archive (its upload version id) that should be in place
+    dag_digest: str | None = None  # where that archive is in the blob store
+
+    @property
+    def config_hash(self) -> str:
+        """Changes whenever a restart is needed to apply the spec (DAGs are swapped in place)."""
+        payload = json.dumps([self.airflow_version, self.executor, sorted(self.environment.items())])
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Observation:
+    state: State
+    reason: str | None = None
+    config_hash: str | None = None  # what the running processes were started with
+    dag_version: str | None = None  # the DAG archive really in place
+
+
+HEALTHY = Observation("healthy")
+
+
+class RuntimeBackend(Protocol):
+    # whether running deployments need watching on every pass (real processes can crash)
+    supervises: bool
+
+    def converge(self, spec: DeploymentSpec, *, restart_on_change: bool) -> Observation:
+        """Move towards running `spec` without blocking; report where things stand."""
+
+    def stop(self, deployment_id: str) -> None:
+        """Stop every process of the deployment (hibernation); its files stay."""
+
+    def remove(self, deployment_id: str) -> None:
+        """Stop the deployment and delete everything it had on this machine."""
+
+    def collect_logs(self, deployment_id: str) -> list[tuple[str, str]]:
+        """(source, line) written by the deployment's components since the last call."""
+
+    def shutdown(self) -> None:
+        """The server is stopping."""
