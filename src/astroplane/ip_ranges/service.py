@@ -10,7 +10,7 @@ from astroplane.ip_ranges.models import AllowedIpRange
 from astroplane.ip_ranges.repository import AllowedIpRangeRepository
 from astroplane.kit.cache import cached
 from astroplane.kit.errors import BadRequest, Conflict, Forbidden, NotFound
-from astroplane.kit.ids import is_id
+from astroplane.kit.ids import is_id, new_id
 from astroplane.kit.pagination import ListParams
 from astroplane.rbac.authorize import AuthContext
 from astroplane.rbac.principal import Principal
@@ -57,7 +57,10 @@ def _create(session: Session, request: Request, auth: AuthContext, values: list[
         raise BadRequest(f"{field}: the first allowed ranges must include the address this request comes "
                          f"from ({request_client(request) or 'unknown'}), or every later request would be "
                          "refused", field=field)
-    rows = [AllowedIpRange(organization_id=auth.organization_id, ip_address_range=value) for value in canonical]
+    # ids given up front: the ORM then needs nothing back from the INSERT and sends one executemany,
+    # rather than a 1,000-row INSERT ... RETURNING that psycopg parses in Python (~150 ms)
+    rows = [AllowedIpRange(id=new_id(), organization_id=auth.organization_id, ip_address_range=value)
+            for value in canonical]
     for row in rows:
         row.stamp_author(auth.principal.subject, created=True)
     repository.add_all(rows)
