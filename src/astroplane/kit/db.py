@@ -98,6 +98,10 @@ class Database:
         session.info.update(self.session_info)
         if write and self.is_sqlite:
             session.connection(execution_options={"sqlite_immediate": True})
+        elif not write and not self.is_sqlite:
+            # PostgreSQL reads at READ COMMITTED see a fresh snapshot per statement inside a
+            # transaction too, so BEGIN and COMMIT would only add two round trips to every read
+            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         return session
 
     def dispose(self) -> None:
