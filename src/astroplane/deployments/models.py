@@ -27,7 +27,7 @@ class Deployment(IdMixin, TimestampMixin, RevisionMixin, AuthorMixin, Base):
     description: Mapped[str | None] = mapped_column(sa.Text)
     # STANDARD | DEDICATED | HYBRID
     type: Mapped[str] = mapped_column(sa.String(16))
-    status: Mapped[str] = mapped_column(sa.String(24))
+    status: Mapped[str] = mapped_column(sa.String(24), index=True)  # the reconciler claims by status
     executor: Mapped[str] = mapped_column(sa.String(16), default="CELERY")
     runtime_version: Mapped[str] = mapped_column(sa.String(32))
     image_repository: Mapped[str] = mapped_column(sa.String(256))
@@ -50,7 +50,7 @@ class Deployment(IdMixin, TimestampMixin, RevisionMixin, AuthorMixin, Base):
     scheduler_au: Mapped[int | None] = mapped_column()
     scheduler_replicas: Mapped[int | None] = mapped_column()
     is_high_availability: Mapped[bool | None] = mapped_column()
-    is_development_mode: Mapped[bool | None] = mapped_column()
+    is_development_mode: Mapped[bool | None] = mapped_column(index=True)
     resource_quota_cpu: Mapped[str | None] = mapped_column(sa.String(32))
     resource_quota_memory: Mapped[str | None] = mapped_column(sa.String(32))
     default_task_pod_cpu: Mapped[str | None] = mapped_column(sa.String(32))
@@ -65,7 +65,7 @@ class Deployment(IdMixin, TimestampMixin, RevisionMixin, AuthorMixin, Base):
 
     # lifecycle: when the running transition completes, and whether a delete is pending
     step_due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
-    delete_requested_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    delete_requested_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
 
 
 class WorkerQueue(IdMixin, TimestampMixin, Base):

@@ -120,7 +120,7 @@ class Reconciler:
         supervised = self.runtime.supervises
         statuses = lifecycle.RUNNING | {"HIBERNATING"} | ({"HEALTHY", "UNHEALTHY"} if supervised else set())
         changed = 0
-        for deployment in repository.claim_due(now, statuses, BATCH):
+        for deployment in repository.claim_due(now, statuses):
             delete_pending = deployment.delete_requested_at is not None
             if deployment.step_due_at is None and (delete_pending or deployment.status in lifecycle.RUNNING):
                 # a step started elsewhere (a deploy set DEPLOYING): it runs from now

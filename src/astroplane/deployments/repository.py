@@ -23,6 +23,9 @@ _SCOPE_ROW = (
 )
 
 
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)  # "> epoch" is "is set", in a form SQLite indexes
+
+
 class DeploymentRepository:
     def __init__(self, session: Session):
         self.session = session
@@ -138,13 +141,16 @@ class DeploymentRepository:
         """Every deployment this server hosts, in all organizations (the local runtime's capacity)."""
         return self.session.scalar(sa.select(sa.func.count()).select_from(Deployment)) or 0
 
-    def claim_due(self, now: dt.datetime, running: frozenset[str], limit: int = 50) -> list[Deployment]:
-        """Deployments with something to do (a running step, a pending delete, hibernation), locked
-        for this transaction; rows another replica holds are skipped (SKIP LOCKED on PostgreSQL)."""
+    def claim_due(self, now: dt.datetime, running: frozenset[str]) -> list[Deployment]:
+        """Every deployment with something to do (a running step, a pending delete, hibernation),
+        locked for this transaction; rows another replica holds are skipped (SKIP LOCKED on
+        PostgreSQL). Written so both backends answer from the status, delete and development-mode
+        indexes (an OR of plain comparisons, no ORDER BY ... LIMIT that would make SQLite walk the
+        primary key instead), whatever the size of the table."""
         query = (sa.select(Deployment)
-                 .where(sa.or_(Deployment.status.in_(running), Deployment.delete_requested_at.is_not(None),
-                               Deployment.is_development_mode.is_(True)))
-                 .order_by(Deployment.id).limit(limit).with_for_update(skip_locked=True))
+                 .where(sa.or_(Deployment.status.in_(running), Deployment.delete_requested_at > _EPOCH,
+                               Deployment.is_development_mode == sa.true()))
+                 .with_for_update(skip_locked=True))
         return list(self.session.scalars(query))
 
     def delete(self, deployment: Deployment) -> None:
