@@ -84,6 +84,7 @@ class Reconciler:
         try:
             changed = self._clusters(session, now) + self._deployments(session, now)
             session.commit()
+            self.runtime.sweep()
             return changed
         except BaseException:
             session.rollback()

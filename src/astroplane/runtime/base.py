@@ -53,6 +53,9 @@ class RuntimeBackend(Protocol):
     def remove(self, deployment_id: str) -> None:
         """Stop the deployment and delete everything it had on this machine."""
 
+    def sweep(self) -> None:
+        """Once per reconciler pass: finish what earlier calls began (stopping processes)."""
+
     def collect_logs(self, deployment_id: str) -> list[tuple[str, str]]:
         """(source, line) written by the deployment's components since the last call."""
 

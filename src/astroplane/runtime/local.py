@@ -113,6 +113,8 @@ class Instance:
     components: dict[str, Component] = field(default_factory=dict)
     log_offsets: dict[str, int] = field(default_factory=dict)
     token: tuple[str, float] | None = None
+    # processes sent SIGTERM, with the moment they get SIGKILL: stops never block a reconciler pass
+    stopping: list[tuple[subprocess.Popen, float]] = field(default_factory=list)
 
     @property
     def port(self) -> int:
@@ -132,6 +134,7 @@ class Instance:
 
     def pids(self) -> list[int]:
         processes = [c.process for c in self.components.values()] + [self.migration]
+        processes += [process for process, _ in self.stopping]
         return [p.pid for p in processes if p is not None and p.poll() is None]
 
     def active(self) -> bool:
@@ -177,11 +180,13 @@ class LocalRuntime:
         if instance.config_hash is None or (changed and restart_on_change) or instance.airflow_version != version:
             if instance.active():
                 log.info("deployment %s: restarting with a new configuration", spec.deployment_id)
-                self._stop(instance)
+                self._begin_stop(instance)
             instance.config_hash, instance.environment = spec.config_hash, spec.environment
             instance.airflow_version = version
             for component in instance.components.values():
                 component.exits.clear()
+        if not self._finish_stops(instance):
+            return Observation("starting", "Waiting for the previous Airflow processes to stop")
         migrating = self._migrate(instance)
         if migrating is not None:
             return migrating
@@ -191,13 +196,19 @@ class LocalRuntime:
     def stop(self, deployment_id: str) -> None:
         instance = self._instances.get(deployment_id)
         if instance is not None:
-            self._stop(instance)
+            self._begin_stop(instance)
             instance.config_hash = None  # the next converge starts it afresh
 
     def remove(self, deployment_id: str) -> None:
-        self.stop(deployment_id)
-        self._instances.pop(deployment_id, None)
+        instance = self._instances.pop(deployment_id, None)
+        if instance is not None:
+            self._begin_stop(instance, grace=0.0)  # nothing to save: SIGKILL at once
+            self._finish_stops(instance, wait=True)
         shutil.rmtree(self.root / deployment_id, ignore_errors=True)
+
+    def sweep(self) -> None:
+        for instance in self._instances.values():
+            self._finish_stops(instance)
 
     def collect_logs(self, deployment_id: str) -> list[tuple[str, str]]:
         instance = self._instances.get(deployment_id)
@@ -214,7 +225,9 @@ class LocalRuntime:
 
     def shutdown(self) -> None:
         for instance in list(self._instances.values()):
-            self._stop(instance)
+            self._begin_stop(instance)
+        for instance in list(self._instances.values()):
+            self._finish_stops(instance, wait=True)
 
     # ------------------------------------------------------------ for the Airflow proxy
 
@@ -396,28 +409,43 @@ class LocalRuntime:
             if old.name not in keep and not old.name.startswith("."):
                 shutil.rmtree(old, ignore_errors=True)
 
-    def _stop(self, instance: Instance) -> None:
-        """SIGTERM every component's process group, wait (reaping our children), then SIGKILL
-        whatever is left of each group (LocalExecutor workers included)."""
+    def _begin_stop(self, instance: Instance, grace: float = STOP_GRACE_SECONDS) -> None:
+        """SIGTERM every process group of the deployment; _finish_stops reaps them, and SIGKILLs
+        whatever is left of a group (LocalExecutor workers included) once the grace is over."""
         processes = [c.process for c in instance.components.values() if c.process is not None]
         processes += [instance.migration] if instance.migration is not None else []
-        groups = [process.pid for process in processes if process.poll() is None]
-        for pid in groups:
-            _kill_group(pid, signal.SIGTERM)
-        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        deadline = time.monotonic() + grace
         for process in processes:
-            try:
-                process.wait(timeout=max(0.0, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                pass
-        for pid in groups:
-            _kill_group(pid, signal.SIGKILL)
-        for process in processes:
-            process.wait(timeout=5)
+            if process.poll() is None:
+                _kill_group(process.pid, signal.SIGTERM if grace else signal.SIGKILL)
+            instance.stopping.append((process, deadline))
         for component in instance.components.values():
             component.process = None
         instance.migration, instance.token = None, None
         self._write_pids(instance)
+
+    def _finish_stops(self, instance: Instance, *, wait: bool = False) -> bool:
+        """True once every process sent a stop is gone. `wait` blocks until then (server shutdown)."""
+        left = []
+        for process, deadline in instance.stopping:
+            remaining = deadline - time.monotonic()
+            if process.poll() is None and wait:
+                try:
+                    process.wait(timeout=max(0.0, remaining))
+                except subprocess.TimeoutExpired:
+                    pass
+            if process.poll() is None and remaining > 0:
+                left.append((process, deadline))
+                continue
+            _kill_group(process.pid, signal.SIGKILL)  # the group's stragglers, or the process itself
+            if process.poll() is None:
+                try:
+                    process.wait(timeout=5 if wait else 0.5)
+                except subprocess.TimeoutExpired:
+                    left.append((process, deadline))
+        instance.stopping = left
+        self._write_pids(instance)
+        return not left
 
     def _write_pids(self, instance: Instance) -> None:
         (instance.home / "pids.json").write_text(json.dumps(instance.pids()))

@@ -15,6 +15,9 @@ class SimulatedRuntime:
     def remove(self, deployment_id: str) -> None:
         pass
 
+    def sweep(self) -> None:
+        pass
+
     def collect_logs(self, deployment_id: str) -> list[tuple[str, str]]:
         return []
 
