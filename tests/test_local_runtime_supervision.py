@@ -150,6 +150,13 @@ def test_a_crashing_component_makes_the_deployment_unhealthy_until_fixed(local):
         {"key": "FAKE_AIRFLOW_CRASH", "value": "scheduler", "isSecret": False}])
     broken = local.reconcile_until(path, "UNHEALTHY")
     assert "scheduler exited 3 times" in broken["statusReason"] and "scheduler crashed" in broken["statusReason"]
+    crashes = sum("scheduler crashed" in line for line in local.logs(path, "scheduler"))
+    # an update that changes nothing Airflow sees still rolls out: the scheduler gets another try
+    local.reconcile_until(path, "UNHEALTHY")  # (no retry while merely UNHEALTHY)
+    assert sum("scheduler crashed" in line for line in local.logs(path, "scheduler")) == crashes
+    _update(local, local.ok("GET", path), description="try again")
+    local.reconcile_until(path, "UNHEALTHY")
+    assert sum("scheduler crashed" in line for line in local.logs(path, "scheduler")) >= crashes + 3
     _update(local, broken, environmentVariables=[])
     fixed = local.reconcile_until(path, "HEALTHY")
     assert fixed["statusReason"] == "Successfully Deployed"

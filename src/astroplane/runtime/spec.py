@@ -5,6 +5,7 @@ import json
 from sqlalchemy.orm import Session
 
 from astroplane.deployments import options
+from astroplane.deployments.lifecycle import RUNNING
 from astroplane.deployments.models import Deployment
 from astroplane.deployments.repository import DeploymentRepository
 from astroplane.deploys.repository import DeployRepository
@@ -44,4 +45,5 @@ def deployment_spec(session: Session, deployment: Deployment) -> DeploymentSpec:
         deployment_id=deployment.id, organization_id=deployment.organization_id,
         airflow_version=options.airflow_version(deployment.runtime_version), executor=deployment.executor,
         environment=environment_of(objects, variables),
-        dag_version=version if upload is not None else None, dag_digest=upload.digest if upload else None)
+        dag_version=version if upload is not None else None, dag_digest=upload.digest if upload else None,
+        rollout=deployment.step_due_at.isoformat() if deployment.status in RUNNING and deployment.step_due_at else None)
