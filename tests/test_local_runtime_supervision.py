@@ -226,3 +226,22 @@ def test_capacity_and_unsupported_airflow(tmp_path):
         assert refused.status_code == 400 and "at most 1 deployments" in refused.json()["message"]
     finally:
         local.close()
+
+
+def test_the_airflow_proxy_checks_the_token_and_says_when_airflow_does_not_answer(local):
+    deployment, path = _deployment(local)
+    local.reconcile_until(path, "HEALTHY")
+    url = f"{local.base}{path}/airflow/api/v2/dags"
+    assert local.client.get(url).status_code == 401
+    assert local.client.get(url.replace(deployment["id"], "c" + "0" * 24), headers=local.headers).status_code == 404
+    # the stand-in serves only the health check: no token for the control plane, so 502, not a crash
+    answered = local.client.get(url, headers=local.headers)
+    assert answered.status_code == 502 and "did not answer" in answered.json()["message"]
+
+
+def test_without_the_local_runtime_there_is_no_airflow_to_reach(api):
+    workspace = api.ok("POST", "/workspaces", json={"name": "w", "defaultCloudProvider": "AWS",
+                                                    "defaultRegion": "us-east-1"})
+    deployment = api.ok("POST", "/deployments", json={"name": "d", "workspaceId": workspace["id"]})
+    refused = api.get(f"/deployments/{deployment['id']}/airflow/api/v2/dags")
+    assert refused.status_code == 400 and "simulated" in refused.json()["message"]

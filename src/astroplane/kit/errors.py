@@ -60,6 +60,13 @@ class PayloadTooLarge(AstroError):
     default_message = "Request body is too large"
 
 
+class BadGateway(AstroError):
+    """Something astroplane forwards to (a local deployment's Airflow) did not answer."""
+
+    status_code = 502
+    default_message = "The upstream service did not answer"
+
+
 def request_id(request: Request) -> str:
     """The request's id, created on first use (errors and audit records share it)."""
     state = request.scope.setdefault("state", {})

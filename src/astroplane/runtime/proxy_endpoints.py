@@ -10,7 +10,7 @@ import asyncio
 import httpx
 from fastapi import APIRouter, Request, Response
 
-from astroplane.kit.errors import BadRequest
+from astroplane.kit.errors import BadGateway, BadRequest
 from astroplane.rbac.authorize import permission
 from astroplane.rbac.permissions import ScopeType
 
@@ -30,12 +30,15 @@ async def _forward(request: Request, deployment_id: str, path: str) -> Response:
         raise BadRequest("this deployment has no running Airflow (the server's runtime backend is "
                          f"{request.app.state.settings.runtime_backend}, or the deployment is not running)",
                          field="deploymentId")
-    token = await asyncio.to_thread(runtime.api_token, deployment_id)
     headers = {name: value for name, value in request.headers.items() if name.lower() not in HOP_HEADERS}
-    headers["authorization"] = f"Bearer {token}"
-    async with httpx.AsyncClient(base_url=endpoint, timeout=60) as client:
-        upstream = await client.request(request.method, "/" + path, params=request.query_params,
-                                        content=await request.body(), headers=headers)
+    try:
+        headers["authorization"] = f"Bearer {await asyncio.to_thread(runtime.api_token, deployment_id)}"
+        async with httpx.AsyncClient(base_url=endpoint, timeout=60) as client:
+            upstream = await client.request(request.method, "/" + path, params=request.query_params,
+                                            content=await request.body(), headers=headers)
+    except (OSError, KeyError, ValueError, httpx.HTTPError) as error:  # stopping, restarting, or gone
+        raise BadGateway(f"the deployment's Airflow did not answer ({type(error).__name__}); "
+                         "its status says whether it is starting or failing") from error
     kept = {name: value for name, value in upstream.headers.items()
             if name.lower() not in HOP_HEADERS | {"content-encoding", "set-cookie"}}
     return Response(upstream.content, status_code=upstream.status_code, headers=kept)
