@@ -1,7 +1,9 @@
 """A stand-in `airflow` executable for fast tests of the local runtime's supervision.
 
-It behaves like the few commands the runtime runs: `db migrate` exits 0, `api-server` answers the
-health check on AIRFLOW__API__PORT, `scheduler` and `dag-processor` print a line and wait. Each
+It behaves like the few commands the runtime runs: `db migrate` exits 0, `scheduler` and
+`dag-processor` print a line and then heartbeat (a file in AIRFLOW_HOME), and `api-server` answers
+the health check on AIRFLOW__API__PORT, healthy for a component whose heartbeat is fresh, as
+Airflow's own check is. Each
 writes its environment's AIRFLOW_VAR_* / AIRFLOW_CONN_* names to its output, so tests see what it
 was started with. FAKE_AIRFLOW_CRASH=<component> makes that component exit at once.
 """
@@ -22,10 +24,18 @@ print(f"{{command}} started with {{' '.join(names)}} dags={{sorted(os.listdir(os
 if os.environ.get("FAKE_AIRFLOW_CRASH") == command:
     print(f"{{command}} crashed", flush=True)
     sys.exit(3)
+home = os.environ["AIRFLOW_HOME"]
 if command == "api-server":
+    def fresh(component):
+        try:
+            return time.time() - os.path.getmtime(os.path.join(home, component + ".heartbeat")) < 2
+        except OSError:
+            return False
+
     class Health(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
-            body = json.dumps({{name: {{"status": "healthy"}} for name in ("metadatabase", "scheduler", "dag_processor")}})
+            status = {{"metadatabase": True, "scheduler": fresh("scheduler"), "dag_processor": fresh("dag-processor")}}
+            body = json.dumps({{name: {{"status": "healthy" if up else "unhealthy"}} for name, up in status.items()}})
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.end_headers()
@@ -35,7 +45,9 @@ if command == "api-server":
             pass
     http.server.HTTPServer(("127.0.0.1", int(os.environ["AIRFLOW__API__PORT"])), Health).serve_forever()
 while True:
-    time.sleep(1)
+    with open(os.path.join(home, command + ".heartbeat"), "w") as beat:
+        beat.write(str(time.time()))
+    time.sleep(0.2)
 '''
 
 

@@ -22,15 +22,15 @@ from astroplane.kit.db import Database
 from astroplane.kit.migrate import upgrade
 from astroplane.runtime.installs import Installs
 from astroplane.runtime.local import LocalRuntime
-from conftest import CLIENT_ADDRESS, make_settings
+from conftest import BACKENDS, CLIENT_ADDRESS, make_settings
 import fake_airflow
 
 
 class Local:
     """An app on the local backend, its reconciler, and an owner token."""
 
-    def __init__(self, tmp_path: pathlib.Path, **overrides):
-        url = f"sqlite:///{tmp_path / 'astroplane.db'}"
+    def __init__(self, tmp_path: pathlib.Path, url: str | None = None, **overrides):
+        url = url or f"sqlite:///{tmp_path / 'astroplane.db'}"
         self.database = Database(url)
         upgrade(self.database.engine)
         self.settings = make_settings(tmp_path, url, runtime_backend="local",
@@ -73,9 +73,9 @@ class Local:
         self.database.dispose()
 
 
-@pytest.fixture()
-def local(tmp_path):
-    server = Local(tmp_path)
+@pytest.fixture(params=BACKENDS)
+def local(request, tmp_path, databases):
+    server = Local(tmp_path, databases.url(request.param))
     yield server
     server.close()
 

@@ -21,9 +21,9 @@ class DeploymentSpec:
     environment: dict[str, str] = field(repr=False)
     dag_version: str | None = None  # the DAG archive (its upload version id) that should be in place
     dag_digest: str | None = None  # where that archive is in the blob store
-    # names the rollout in progress (an update or a deploy): each one gets a fresh attempt, even
-    # for components that had given up crashing
-    rollout: str | None = None
+    # a rollout (create, update or deploy) is in progress: each one gets a fresh attempt, even for
+    # components that had given up crashing
+    rollout: bool = False
 
     @property
     def config_hash(self) -> str:

@@ -113,7 +113,7 @@ class Instance:
     components: dict[str, Component] = field(default_factory=dict)
     log_offsets: dict[str, int] = field(default_factory=dict)
     token: tuple[str, float] | None = None
-    rollout: str | None = None
+    retried: bool = False  # whether the rollout in progress already gave crashed components a new try
     # processes sent SIGTERM, with the moment they get SIGKILL: stops never block a reconciler pass
     stopping: list[tuple[subprocess.Popen, float]] = field(default_factory=list)
 
@@ -186,10 +186,12 @@ class LocalRuntime:
             instance.airflow_version = version
             for component in instance.components.values():
                 component.exits.clear()
-        if spec.rollout is not None and spec.rollout != instance.rollout:
-            instance.rollout = spec.rollout
+        if not spec.rollout:
+            instance.retried = False
+        elif not instance.retried:  # a new rollout: components that gave up get another try
+            instance.retried = True
             for component in instance.components.values():
-                component.exits.clear()  # a new rollout: components that gave up get another try
+                component.exits.clear()
         if not self._finish_stops(instance):
             return Observation("starting", "Waiting for the previous Airflow processes to stop")
         migrating = self._migrate(instance)

@@ -46,4 +46,4 @@ def deployment_spec(session: Session, deployment: Deployment) -> DeploymentSpec:
         airflow_version=options.airflow_version(deployment.runtime_version), executor=deployment.executor,
         environment=environment_of(objects, variables),
         dag_version=version if upload is not None else None, dag_digest=upload.digest if upload else None,
-        rollout=deployment.step_due_at.isoformat() if deployment.status in RUNNING and deployment.step_due_at else None)
+        rollout=deployment.status in RUNNING)
