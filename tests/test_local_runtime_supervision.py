@@ -39,6 +39,7 @@ class Local:
         self.app = create_app(self.settings, self.database)
         self.runtime: LocalRuntime = self.app.state.runtime
         self.runtime.backoff_base, self.runtime.max_exits = 0.01, 3  # crash loops end in a pass or two
+        self.runtime.health_interval = 0.1
         self.client = TestClient(self.app, raise_server_exceptions=False, client=CLIENT_ADDRESS)
         session = self.database.session()
         result = bootstrap.init_organization(session, TokenCodec(self.settings), "local", "ops@example.com")

@@ -20,6 +20,7 @@ import socket
 import subprocess
 import tarfile
 import tempfile
+import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -113,6 +114,8 @@ class Instance:
     components: dict[str, Component] = field(default_factory=dict)
     log_offsets: dict[str, int] = field(default_factory=dict)
     token: tuple[str, float] | None = None
+    healthy: bool = False  # Airflow's health check, as last polled
+    generation: int = 0  # bumped on every start or stop, so a poll begun before one is not believed
     retried: bool = False  # whether the rollout in progress already gave crashed components a new try
     # processes sent SIGTERM, with the moment they get SIGKILL: stops never block a reconciler pass
     stopping: list[tuple[subprocess.Popen, float]] = field(default_factory=list)
@@ -149,8 +152,11 @@ class LocalRuntime:
     max_exits, exit_window, backoff_base, max_backoff = MAX_EXITS, EXIT_WINDOW_SECONDS, 2.0, MAX_BACKOFF_SECONDS
 
     def __init__(self, root: pathlib.Path, installs: Installs, store: BlobStore, *, max_unpacked_bytes: int,
-                 dag_refresh_seconds: int = 10):
+                 dag_refresh_seconds: int = 10, health_interval: float = 1.0):
         self.root = root
+        self.health_interval = health_interval
+        self._poller: threading.Thread | None = None
+        self._closing = threading.Event()
         self.installs = installs
         self.store = store
         self.max_unpacked_bytes = max_unpacked_bytes
@@ -231,6 +237,7 @@ class LocalRuntime:
         return lines
 
     def shutdown(self) -> None:
+        self._closing.set()
         for instance in list(self._instances.values()):
             self._begin_stop(instance)
         for instance in list(self._instances.values()):
@@ -358,6 +365,7 @@ class LocalRuntime:
                         f"{_tail(instance.home / 'output' / f'{name}.log')}")
             if now >= component.not_before:
                 component.process = self._spawn(instance, [name, *ARGUMENTS.get(name, [])], name)
+                instance.healthy, instance.generation = False, instance.generation + 1  # until a later poll
         self._write_pids(instance)
         return None
 
@@ -369,15 +377,25 @@ class LocalRuntime:
         return Observation(state, reason, instance.config_hash, instance.dag_version())
 
     def _healthy(self, instance: Instance) -> bool:
-        if not all(c.running() for c in instance.components.values()) or not instance.components:
-            return False
-        try:
-            with urllib.request.urlopen(instance.url + HEALTH_PATH, timeout=2) as response:
-                health = json.loads(response.read())
-        except (OSError, ValueError):
-            return False
-        wanted = ("metadatabase", "scheduler", "dag_processor")
-        return all((health.get(name) or {}).get("status") == "healthy" for name in wanted)
+        """All components running, and Airflow's health check green when last polled. The poll runs
+        on its own thread, so a hung Airflow never holds up the reconciler's transaction."""
+        self._ensure_health_poller()
+        components = list(instance.components.values())
+        return bool(components) and all(c.running() for c in components) and instance.healthy
+
+    def _ensure_health_poller(self) -> None:
+        if self._poller is None or not self._poller.is_alive():
+            self._poller = threading.Thread(target=self._poll_health, daemon=True, name="airflow-health")
+            self._poller.start()
+
+    def _poll_health(self) -> None:
+        while not self._closing.wait(self.health_interval):
+            for instance in list(self._instances.values()):
+                generation = instance.generation
+                components = list(instance.components.values())
+                green = bool(components) and all(c.running() for c in components) and _health_green(instance.url)
+                if generation == instance.generation:  # nothing was started or stopped meanwhile
+                    instance.healthy = green
 
     def _place_dags(self, instance: Instance, spec: DeploymentSpec) -> None:
         """Unpack the wanted archive beside the current one, then swap the symlink (atomic rename)."""
@@ -428,7 +446,8 @@ class LocalRuntime:
             instance.stopping.append((process, deadline))
         for component in instance.components.values():
             component.process = None
-        instance.migration, instance.token = None, None
+        instance.migration, instance.token, instance.healthy = None, None, False
+        instance.generation += 1
         self._write_pids(instance)
 
     def _finish_stops(self, instance: Instance, *, wait: bool = False) -> bool:
@@ -488,6 +507,15 @@ class LocalRuntime:
         instance.log_offsets[key] = offset + complete
         text = chunk[:complete].decode("utf-8", errors="replace")
         return [line[:MAX_LOG_LINE] for line in text.splitlines() if line.strip()]
+
+
+def _health_green(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url + HEALTH_PATH, timeout=2) as response:
+            health = json.loads(response.read())
+    except (OSError, ValueError):
+        return False
+    return all((health.get(name) or {}).get("status") == "healthy" for name in ("metadatabase", "scheduler", "dag_processor"))
 
 
 def _task_line(text: str) -> str:
