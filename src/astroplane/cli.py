@@ -2,6 +2,8 @@
 
 import json
 import os
+import subprocess
+import sys
 from typing import Annotated
 
 import typer
@@ -11,7 +13,6 @@ from astroplane.auth.codec import TokenCodec
 from astroplane.kit import crypto
 from astroplane.kit.db import Database
 from astroplane.kit.errors import AstroError
-from astroplane.kit.migrate import upgrade
 from astroplane.settings import get_settings
 
 app = typer.Typer(help="astroplane: a self-hostable Astro API v1 server.", no_args_is_help=True,
@@ -22,6 +23,8 @@ DEFAULT_OWNER = "owner@astroplane.local"
 
 
 def _database() -> Database:
+    from astroplane.kit.migrate import upgrade  # Alembic stays out of the server's memory (serve)
+
     crypto.configure(get_settings().secret_keys)
     database = Database(get_settings().resolved_database_url)
     upgrade(database.engine)
@@ -46,14 +49,27 @@ def _run(action):
         database.dispose()
 
 
+def _prepare_for_serving() -> None:
+    """Migrate, and on the very first start create the default organization and its owner; prints
+    the new organization as JSON (or null). `serve` runs this in a child process."""
+    from astroplane import bootstrap
+    from astroplane.organizations.repository import OrganizationRepository
+
+    def first_start(session, codec):
+        if OrganizationRepository(session).any_exists():
+            return None
+        return bootstrap.init_organization(session, codec, DEFAULT_ORGANIZATION, DEFAULT_OWNER)
+
+    created = _run(first_start)
+    print(json.dumps(None if created is None else {"organizationId": created.organization_id,
+                                                   "token": created.token}))
+
+
 @app.command()
 def serve(host: Annotated[str | None, typer.Option(help="Interface to bind")] = None,
           port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
           workers: Annotated[int, typer.Option(help="Worker processes")] = 1) -> None:
     """Apply migrations, bootstrap an organization on the very first start, then serve."""
-    from astroplane import bootstrap
-    from astroplane.organizations.repository import OrganizationRepository
-
     settings = get_settings()
     host, port = host or settings.host, port or settings.port
     # the app reads its own settings (in every worker): it must know where it listens, for the
@@ -64,17 +80,18 @@ def serve(host: Annotated[str | None, typer.Option(help="Interface to bind")] = 
         raise typer.BadParameter("the local runtime supervises Airflow processes from one server process; "
                                  "run it with --workers 1", param_hint="--workers")
 
-    def first_start(session, codec):
-        if OrganizationRepository(session).any_exists():
-            return None
-        return bootstrap.init_organization(session, codec, DEFAULT_ORGANIZATION, DEFAULT_OWNER)
-
-    created = _run(first_start)
+    # migrations and the first-start bootstrap run in a child process: Alembic and the migration
+    # scripts would otherwise stay resident in the server (~10 MB)
+    prepared = subprocess.run([sys.executable, "-c", "from astroplane.cli import _prepare_for_serving as p; p()"],
+                              stdout=subprocess.PIPE, text=True)
+    if prepared.returncode != 0:
+        raise typer.Exit(prepared.returncode)
+    created = json.loads(prepared.stdout)
     if created is not None:
-        typer.echo(f"Created organization '{DEFAULT_ORGANIZATION}' ({created.organization_id}) "
+        typer.echo(f"Created organization '{DEFAULT_ORGANIZATION}' ({created['organizationId']}) "
                    f"owned by {DEFAULT_OWNER}.")
         typer.echo("Organization owner API token (shown once; keep it):\n")
-        typer.echo(f"  export TOKEN={created.token}\n")
+        typer.echo(f"  export TOKEN={created['token']}\n")
         typer.echo(f'Try:  curl -H "Authorization: Bearer $TOKEN" http://{host}:{port}/v1/organizations\n')
     uvicorn.run("astroplane.app:create_app", factory=True, host=host, port=port, workers=workers,
                 log_level=settings.log_level, access_log=False)
