@@ -246,3 +246,21 @@ def test_without_the_local_runtime_there_is_no_airflow_to_reach(api):
     deployment = api.ok("POST", "/deployments", json={"name": "d", "workspaceId": workspace["id"]})
     refused = api.get(f"/deployments/{deployment['id']}/airflow/api/v2/dags")
     assert refused.status_code == 400 and "simulated" in refused.json()["message"]
+
+
+def test_proxied_writes_do_not_take_astroplanes_write_lock(local, monkeypatch):
+    deployment, path = _deployment(local)
+    local.reconcile_until(path, "HEALTHY")
+    opened = []
+    original = local.database.session
+
+    def recording(*, write: bool = True):
+        opened.append(write)
+        return original(write=write)
+    monkeypatch.setattr(local.database, "session", recording)
+    answered = local.client.post(f"{local.base}{path}/airflow/api/v2/dags/x/dagRuns", headers=local.headers, json={})
+    # the request's session only reads; the one write is the audit record of the (502) refusal,
+    # made after the response
+    assert answered.status_code == 502 and opened == [False, True]
+    local.client.post(f"{local.base}/workspaces", headers=local.headers, json={"name": "w2"})
+    assert opened[-1] is True  # while an ordinary write still takes it

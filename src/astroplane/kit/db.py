@@ -118,7 +118,10 @@ BEFORE_COMMIT: list[Callable[[Request, Session], None]] = []
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
     database: Database = request.app.state.database
-    session = database.session(write=request.method not in READ_METHODS)
+    # routes that only read astroplane's data whatever their method (a proxy) say so, so that they
+    # do not hold SQLite's write lock while they wait on something else
+    reads_only = getattr(request.scope.get("route"), "reads_only", False)
+    session = database.session(write=request.method not in READ_METHODS and not reads_only)
     try:
         yield session
         for hook in BEFORE_COMMIT:

@@ -52,3 +52,7 @@ async def read_airflow(request: Request, auth: AirflowRead, deploymentId: str, p
 @router.api_route(PATH, methods=["POST", "PUT", "PATCH", "DELETE"])
 async def write_airflow(request: Request, auth: AirflowWrite, deploymentId: str, path: str) -> Response:
     return await _forward(request, deploymentId, path)
+
+
+for _route in router.routes:
+    _route.reads_only = True  # writes go to Airflow; astroplane's database is only read (kit.db)
