@@ -57,3 +57,26 @@ def test_concurrent_replicas_take_each_row_once(server, api):
     counts = {row[0]: row[1] for row in started if row[0] in ids}
     assert counts == {deployment_id: 1 for deployment_id in ids}
     assert {api.ok("GET", f"/deployments/{i}")["status"] for i in ids} == {"HEALTHY"}
+
+
+def test_a_backlog_is_worked_through_in_batches_without_starving_anyone(server, api, monkeypatch):
+    from astroplane.deployments import reconciler as reconciler_module
+    from astroplane.deployments.reconciler import Reconciler
+    from astroplane.deployments.steps import Steps
+
+    workspace = make_workspace(api)
+    reconciler = Reconciler(server.database, Steps(0))
+    # development deployments are due on every pass (their hibernation clock) and sort first (older ids)
+    for n in range(3):
+        api.ok("POST", "/deployments", json={"name": f"dev{n}", "workspaceId": workspace["id"], **STANDARD,
+                                             "isDevelopmentMode": True})
+    reconciler.run_once()
+    monkeypatch.setattr(reconciler_module, "BATCH", 2)
+    pending = {api.ok("POST", "/deployments", json={"name": f"b{n}", "workspaceId": workspace["id"], **STANDARD})["id"]
+               for n in range(2)}
+    for _ in range(50):  # always taking the first 2 due rows would never reach these
+        reconciler.run_once()
+        pending = {i for i in pending if api.ok("GET", f"/deployments/{i}")["status"] != "HEALTHY"}
+        if not pending:
+            break
+    assert not pending

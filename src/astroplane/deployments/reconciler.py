@@ -76,6 +76,7 @@ class Reconciler:
         self.database = database
         self.steps = steps
         self.runtime = runtime or SimulatedRuntime()
+        self._claimed_up_to: str | None = None  # where the next pass continues a backlog
 
     def run_once(self, now: dt.datetime | None = None) -> int:
         """One pass over every due row; returns the number of transitions made."""
@@ -121,7 +122,9 @@ class Reconciler:
         supervised = self.runtime.supervises
         statuses = lifecycle.RUNNING | {"HIBERNATING"} | ({"HEALTHY", "UNHEALTHY"} if supervised else set())
         changed = 0
-        for deployment in repository.claim_due(now, statuses):
+        claimed = repository.claim_due(statuses, BATCH, after=self._claimed_up_to)
+        self._claimed_up_to = claimed[-1].id if len(claimed) == BATCH else None
+        for deployment in claimed:
             delete_pending = deployment.delete_requested_at is not None
             if deployment.step_due_at is None and (delete_pending or deployment.status in lifecycle.RUNNING):
                 # a step started elsewhere (a deploy set DEPLOYING): it runs from now

@@ -1,3 +1,4 @@
+import bisect
 import datetime as dt
 
 import sqlalchemy as sa
@@ -141,17 +142,24 @@ class DeploymentRepository:
         """Every deployment this server hosts, in all organizations (the local runtime's capacity)."""
         return self.session.scalar(sa.select(sa.func.count()).select_from(Deployment)) or 0
 
-    def claim_due(self, now: dt.datetime, running: frozenset[str]) -> list[Deployment]:
-        """Every deployment with something to do (a running step, a pending delete, hibernation),
-        locked for this transaction; rows another replica holds are skipped (SKIP LOCKED on
-        PostgreSQL). Written so both backends answer from the status, delete and development-mode
-        indexes (an OR of plain comparisons, no ORDER BY ... LIMIT that would make SQLite walk the
-        primary key instead), whatever the size of the table."""
-        query = (sa.select(Deployment)
-                 .where(sa.or_(Deployment.status.in_(running), Deployment.delete_requested_at > _EPOCH,
-                               Deployment.is_development_mode == sa.true()))
+    def claim_due(self, running: frozenset[str], limit: int, after: str | None = None) -> list[Deployment]:
+        """Up to `limit` deployments with something to do (a running step, a pending delete,
+        hibernation), taken in id order after `after` and wrapping around, so a backlog is worked
+        through pass by pass and none waits forever; locked for this transaction, skipping rows
+        another replica holds (SKIP LOCKED on PostgreSQL). The due ids come from the status, delete
+        and development-mode indexes (an OR of plain comparisons, without the ORDER BY ... LIMIT
+        that would make SQLite walk the primary key), whatever the size of the table."""
+        due = sorted(self.session.scalars(sa.select(Deployment.id).where(sa.or_(
+            Deployment.status.in_(running), Deployment.delete_requested_at > _EPOCH,
+            Deployment.is_development_mode == sa.true()))))
+        start = bisect.bisect_right(due, after) if after else 0
+        chosen = (due[start:] + due[:start])[:limit]
+        if not chosen:
+            return []
+        query = (sa.select(Deployment).where(Deployment.id.in_(chosen)).order_by(Deployment.id)
                  .with_for_update(skip_locked=True))
-        return list(self.session.scalars(query))
+        rows = {row.id: row for row in self.session.scalars(query)}
+        return [rows[i] for i in chosen if i in rows]
 
     def delete(self, deployment: Deployment) -> None:
         self.session.execute(sa.delete(WorkerQueue).where(WorkerQueue.deployment_id == deployment.id))
