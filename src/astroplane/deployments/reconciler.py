@@ -25,7 +25,7 @@ from astroplane.kit.db import Database
 from astroplane.kit.time import utcnow
 from astroplane.logs.repository import DeploymentLogRepository
 from astroplane.rbac.repository import RoleBindingRepository
-from astroplane.runtime.base import DeploymentSpec, Observation, RuntimeBackend
+from astroplane.runtime.base import HEALTHY, DeploymentSpec, Observation, RuntimeBackend
 from astroplane.runtime.simulated import SimulatedRuntime
 from astroplane.runtime.spec import deployment_spec
 
@@ -165,6 +165,8 @@ class Reconciler:
         status = deployment.status
         if delete_pending or (status == "HIBERNATING" and wants is not False) or (status == "HEALTHY" and wants):
             return None, STOPPED
+        if not self.runtime.supervises:
+            return None, HEALTHY  # nothing runs: no spec to read, the step timer paces the lifecycle
         spec = deployment_spec(session, deployment)
         # a running deployment keeps its processes when only linked objects changed; steps restart
         return spec, self.runtime.converge(spec, restart_on_change=status != "HEALTHY")

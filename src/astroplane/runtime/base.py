@@ -44,11 +44,14 @@ HEALTHY = Observation("healthy")
 
 
 class RuntimeBackend(Protocol):
-    # whether running deployments need watching on every pass (real processes can crash)
+    # whether the backend runs something: then the reconciler reads each deployment's spec, asks the
+    # backend to converge on it, watches running deployments on every pass and collects their
+    # logs. A backend that runs nothing is healthy by definition and only paced by the step timer.
     supervises: bool
 
     def converge(self, spec: DeploymentSpec, *, restart_on_change: bool) -> Observation:
-        """Move towards running `spec` without blocking; report where things stand."""
+        """Move towards running `spec` without blocking; report where things stand (supervising
+        backends only)."""
 
     def stop(self, deployment_id: str) -> None:
         """Stop every process of the deployment (hibernation); its files stay."""
@@ -60,7 +63,11 @@ class RuntimeBackend(Protocol):
         """Once per reconciler pass: finish what earlier calls began (stopping processes)."""
 
     def collect_logs(self, deployment_id: str) -> list[tuple[str, str]]:
-        """(source, line) written by the deployment's components since the last call."""
+        """(source, line) written by the deployment's components since the last call (supervising
+        backends only)."""
+
+    def endpoint(self, deployment_id: str) -> str | None:
+        """Where the deployment's Airflow answers, when one is running."""
 
     def shutdown(self) -> None:
         """The server is stopping."""

@@ -144,6 +144,10 @@ class Instance:
     def active(self) -> bool:
         return bool(self.pids())
 
+    def all_running(self) -> bool:
+        components = list(self.components.values())  # a snapshot: the health poller reads it too
+        return bool(components) and all(c.running() for c in components)
+
 
 class LocalRuntime:
     supervises = True
@@ -334,6 +338,7 @@ class LocalRuntime:
             return None
         if instance.migration is None:
             instance.migration = self._spawn(instance, ["db", "migrate"], "migration")
+            self._write_pids(instance)
         code = instance.migration.poll()
         if code is None:
             return Observation("starting", "Migrating the Airflow metadata database")
@@ -347,7 +352,7 @@ class LocalRuntime:
     def _supervise(self, instance: Instance) -> str | None:
         """Start what is not running, with back-off; the failure to report when one keeps exiting."""
         now = time.monotonic()
-        if not _port_free(instance.port) and not instance.active():
+        if not instance.active() and not _port_free(instance.port):
             instance.keys["port"] = free_port()  # something else took it while we were stopped
             (instance.home / "keys.json").write_text(json.dumps(instance.keys))
         for name in COMPONENTS:
@@ -366,7 +371,7 @@ class LocalRuntime:
             if now >= component.not_before:
                 component.process = self._spawn(instance, [name, *ARGUMENTS.get(name, [])], name)
                 instance.healthy, instance.generation = False, instance.generation + 1  # until a later poll
-        self._write_pids(instance)
+                self._write_pids(instance)
         return None
 
     def _observe(self, instance: Instance, *, failing: str | None) -> Observation:
@@ -380,8 +385,7 @@ class LocalRuntime:
         """All components running, and Airflow's health check green when last polled. The poll runs
         on its own thread, so a hung Airflow never holds up the reconciler's transaction."""
         self._ensure_health_poller()
-        components = list(instance.components.values())
-        return bool(components) and all(c.running() for c in components) and instance.healthy
+        return instance.all_running() and instance.healthy
 
     def _ensure_health_poller(self) -> None:
         if self._poller is None or not self._poller.is_alive():
@@ -392,8 +396,7 @@ class LocalRuntime:
         while not self._closing.wait(self.health_interval):
             for instance in list(self._instances.values()):
                 generation = instance.generation
-                components = list(instance.components.values())
-                green = bool(components) and all(c.running() for c in components) and _health_green(instance.url)
+                green = instance.all_running() and _health_green(instance.url)
                 if generation == instance.generation:  # nothing was started or stopped meanwhile
                     instance.healthy = green
 
@@ -452,6 +455,8 @@ class LocalRuntime:
 
     def _finish_stops(self, instance: Instance, *, wait: bool = False) -> bool:
         """True once every process sent a stop is gone. `wait` blocks until then (server shutdown)."""
+        if not instance.stopping:
+            return True
         left = []
         for process, deadline in instance.stopping:
             remaining = deadline - time.monotonic()

@@ -25,7 +25,7 @@ HOP_HEADERS = {"authorization", "host", "connection", "keep-alive", "transfer-en
 
 async def _forward(request: Request, deployment_id: str, path: str) -> Response:
     runtime = request.app.state.runtime
-    endpoint = getattr(runtime, "endpoint", lambda _id: None)(deployment_id)
+    endpoint = runtime.endpoint(deployment_id)
     if endpoint is None:
         raise BadRequest("this deployment has no running Airflow (the server's runtime backend is "
                          f"{request.app.state.settings.runtime_backend}, or the deployment is not running)",

@@ -1,13 +1,8 @@
 """The default backend: nothing runs; lifecycle steps take ASTROPLANE_STEP_DELAY_SECONDS each."""
 
-from astroplane.runtime.base import HEALTHY, DeploymentSpec, Observation
-
 
 class SimulatedRuntime:
-    supervises = False
-
-    def converge(self, spec: DeploymentSpec, *, restart_on_change: bool) -> Observation:
-        return HEALTHY
+    supervises = False  # the reconciler neither converges it nor collects logs from it
 
     def stop(self, deployment_id: str) -> None:
         pass
@@ -18,8 +13,8 @@ class SimulatedRuntime:
     def sweep(self) -> None:
         pass
 
-    def collect_logs(self, deployment_id: str) -> list[tuple[str, str]]:
-        return []
+    def endpoint(self, deployment_id: str) -> str | None:
+        return None
 
     def shutdown(self) -> None:
         pass
