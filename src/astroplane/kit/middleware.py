@@ -63,6 +63,8 @@ async def _refuse(scope: Scope, receive: Receive, send: Send, status: int, messa
 class MetricsMiddleware:
     def __init__(self, app: ASGIApp):
         self.app = app
+        # the labelled children by (method, route template, status): labels() costs more than inc()
+        self._children: dict[tuple[str, str, int], tuple] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -81,6 +83,12 @@ class MetricsMiddleware:
             await self.app(scope, receive, capture)
         finally:
             route = scope.get("route")
-            template = getattr(route, "path", None) or "unmatched"
-            REQUESTS.labels(scope["method"], template, str(status)).inc()
-            LATENCY.labels(scope["method"], template).observe(time.perf_counter() - started)
+            key = (scope["method"], getattr(route, "path", None) or "unmatched", status)
+            children = self._children.get(key)
+            if children is None:
+                if len(self._children) > 10_000:  # methods and statuses are unbounded in theory
+                    self._children.clear()
+                children = self._children[key] = (REQUESTS.labels(key[0], key[1], str(status)),
+                                                  LATENCY.labels(key[0], key[1]))
+            children[0].inc()
+            children[1].observe(time.perf_counter() - started)
