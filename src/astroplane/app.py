@@ -17,6 +17,7 @@ from astroplane.kit import crypto
 from astroplane.kit.cache import EpochCache
 from astroplane.kit.db import Database
 from astroplane.kit.errors import error_response, install_error_handlers
+from astroplane.kit.hot import HotReadMiddleware
 from astroplane.kit.middleware import BodyLimitMiddleware, MetricsMiddleware
 from astroplane.kit.openapi import build_openapi
 from astroplane.runtime import build_runtime
@@ -82,6 +83,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     def metrics():
         return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
+    operations = {route.operation_id: route for route in app.state.api_routes}
+    app.add_middleware(HotReadMiddleware, prefix=API_PREFIX,
+                       routes=[(operations[hot.operation_id], hot) for hot in resources.HOT_ROUTES])
     # archive uploads stream to disk under their own limit (settings.max_upload_bytes)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, exempt_prefixes=(UPLOAD_PREFIX,))
     for middleware in resources.MIDDLEWARE:

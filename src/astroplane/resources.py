@@ -9,6 +9,7 @@ from astroplane.audit import recorder as audit_recorder
 from astroplane.audit.endpoints import router as audit_router
 from astroplane.audit.middleware import AuditMiddleware
 from astroplane.clusters.endpoints import router as clusters_router
+from astroplane.deployments import hot as deployments_hot
 from astroplane.deployments import placement as deployment_placement
 from astroplane.deployments import scope as deployment_scope
 from astroplane.deployments import service as deployments_service
@@ -24,6 +25,7 @@ from astroplane.invites.endpoints import router as invites_router
 from astroplane.ip_ranges import service as ip_ranges_service
 from astroplane.ip_ranges.endpoints import router as ip_ranges_router
 from astroplane.kit import db as kit_db
+from astroplane.kit.hot import HotRoute
 from astroplane.logs.endpoints import router as logs_router
 from astroplane.logs.ingest_endpoints import router as logs_ingest_router
 from astroplane.logs.repository import DeploymentLogRepository
@@ -52,6 +54,8 @@ ROUTERS: list[APIRouter] = [organizations_router, workspaces_router, tokens_rout
                             audit_router]
 # Routes outside the Astro API's document: signed DAG uploads, runtime log ingestion, the Airflow proxy.
 INTERNAL_ROUTERS: list[APIRouter] = [deploy_uploads_router, logs_ingest_router, airflow_proxy_router]
+# GETs answered from caches when every check is known to pass (kit.hot).
+HOT_ROUTES: list[HotRoute] = [deployments_hot.HOT_ROUTE]
 # ASGI middlewares added to the app (innermost first).
 MIDDLEWARE: list = [AuditMiddleware]
 
@@ -96,7 +100,7 @@ def _wire_identity() -> None:
     _add_once(rbac_repository._custom_role_loaders, load_custom_roles)
     _add_once(rbac_repository._inherited_subjects, teams_of_user)
     if ip_ranges_service.enforce not in ORGANIZATION_GUARDS:
-        register_organization_guard(ip_ranges_service.enforce)
+        register_organization_guard(ip_ranges_service.enforce, ip_ranges_service.known_to_pass)
     _add_once(kit_db.BEFORE_COMMIT, audit_recorder.record_request)
     _add_once(users_service.SELF_INVITE_SOURCES, invites_service.self_invites)
 

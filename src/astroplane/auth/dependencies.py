@@ -1,6 +1,6 @@
 """Authentication: from the Authorization header to a Principal (or 401)."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
@@ -17,12 +17,33 @@ from astroplane.tokens.models import ApiToken
 from astroplane.users.models import PersonalToken, User
 
 
+def bearer_token(header: str | None) -> str | None:
+    """The token of an `Authorization: Bearer ...` header, None when there is none."""
+    scheme, _, value = (header or "").partition(" ")
+    value = value.strip()
+    return value if scheme.lower() == "bearer" and value else None
+
+
 def _bearer(request: Request) -> str:
-    header = request.headers.get("authorization", "")
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() != "bearer" or not value.strip():
+    token = bearer_token(request.headers.get("authorization"))
+    if token is None:
         raise Unauthorized()
-    return value.strip()
+    return token
+
+
+def known_principal(state: Any, token: str, epoch: int) -> Principal | None:
+    """For hot reads (kit.hot): the principal `token` stands for, when this process resolved it
+    at `epoch` (so no revocation, rotation or role change came since) and it has not expired;
+    None whenever get_principal has to decide."""
+    codec: TokenCodec = state.token_codec
+    claims = codec.decode(token)
+    if claims is None:
+        return None
+    cache: EpochCache = state.epoch_cache
+    principal = cache.known("principal", (claims.kind, claims.subject_id, claims.version), epoch)
+    if principal is None or (principal.expires_at is not None and principal.expires_at <= utcnow()):
+        return None
+    return principal
 
 
 def load_principal(session: Session, claims: TokenClaims) -> Principal:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from astroplane.clusters.models import Cluster
 from astroplane.deployments.models import Deployment, DeploymentCount, EnvironmentVariable, WorkerQueue
 from astroplane.kit.pagination import ListParams, paginate
+from astroplane.rbac.models import AuthzEpoch
 from astroplane.workspaces.models import Workspace
 
 SORTS = {"name": Deployment.name, "createdAt": Deployment.created_at, "updatedAt": Deployment.updated_at}
@@ -21,6 +22,16 @@ _SCOPE_ROW = (
     .join(Workspace, Workspace.id == Deployment.workspace_id)
     .outerjoin(Cluster, Cluster.id == Deployment.cluster_id)
     .where(Deployment.id == sa.bindparam("deployment_id"), Deployment.organization_id == sa.bindparam("organization_id"))
+)
+
+# GetDeployment's hot read (kit.hot), by deployment id: what scope_row reads, with the deployment's
+# organization and the authz epoch, from one snapshot.
+VIEW_VERSION_BY_ID = (
+    sa.select(Deployment.id, Deployment.organization_id, Deployment.workspace_id, Deployment.revision,
+              Deployment.is_development_mode, Workspace.name, Cluster.revision, AuthzEpoch.epoch)
+    .join(Workspace, Workspace.id == Deployment.workspace_id)
+    .outerjoin(Cluster, Cluster.id == Deployment.cluster_id)
+    .join(AuthzEpoch, AuthzEpoch.id == sa.literal_column("1"))
 )
 
 

@@ -365,12 +365,19 @@ def _load(session: Session, auth: AuthContext, *, lock: bool = False) -> Deploym
     return repository.lock(deployment) if lock else deployment
 
 
-def _version(epoch: int | None, row) -> tuple | None:
+def view_version(epoch: int | None, revision: int, is_development_mode: bool, workspace_name: str,
+                 cluster_revision: int | None) -> tuple | None:
     """What a deployment's view is built from; None when it must not be reused."""
-    if row is None or epoch is None or row.is_development_mode:
+    if epoch is None or is_development_mode:
         return None  # development deployments show hibernation times that move with the clock
     # the epoch covers the author profiles the view embeds
-    return (epoch, row.revision, row.workspace_name, row.cluster_revision)
+    return (epoch, revision, workspace_name, cluster_revision)
+
+
+def _version(epoch: int | None, row) -> tuple | None:
+    if row is None:
+        return None
+    return view_version(epoch, row.revision, row.is_development_mode, row.workspace_name, row.cluster_revision)
 
 
 def _response_version(session: Session, deployment_id: str) -> tuple | None:

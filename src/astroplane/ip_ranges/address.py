@@ -1,7 +1,10 @@
 """The client's address: the socket peer, or what trusted proxies say in X-Forwarded-For."""
 
+import functools
 import ipaddress
 from collections.abc import Iterable
+
+from astroplane.kit.hot import header
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -20,6 +23,10 @@ def parse_address(value: str | None) -> Address | None:
     return address
 
 
+# socket peers repeat (one per client host, not per request) and are not client-supplied text
+_peer_address = functools.lru_cache(maxsize=4096)(parse_address)
+
+
 def _trusted(address: Address, proxies: Iterable[Network]) -> bool:
     return any(address.version == net.version and address in net for net in proxies)
 
@@ -27,9 +34,11 @@ def _trusted(address: Address, proxies: Iterable[Network]) -> bool:
 def client_address(peer: str | None, forwarded_for: str | None, trusted_proxies: Iterable[str]) -> Address | None:
     """Walk X-Forwarded-For from the right while each hop is a trusted proxy; the first hop that is
     not one is the client. Without a trusted peer, the header is ignored (anyone can send it)."""
+    address = _peer_address(peer)
+    if address is None or not forwarded_for:
+        return address
     proxies = [ipaddress.ip_network(p, strict=False) for p in trusted_proxies]
-    address = parse_address(peer)
-    if address is None or not forwarded_for or not _trusted(address, proxies):
+    if not _trusted(address, proxies):
         return address
     for hop in reversed([h for h in forwarded_for.split(",") if h.strip()]):
         hop_address = parse_address(hop)
@@ -43,9 +52,14 @@ def client_address(peer: str | None, forwarded_for: str | None, trusted_proxies:
 
 def request_client(request) -> Address | None:
     """client_address for a Starlette request, with the app's settings."""
-    settings = request.app.state.settings
-    peer = request.client.host if request.client else None
-    return client_address(peer, request.headers.get("x-forwarded-for"), settings.trusted_proxies)
+    return scope_client(request.scope)
+
+
+def scope_client(scope) -> Address | None:
+    """client_address for an ASGI scope, with its app's settings."""
+    settings = scope["app"].state.settings
+    client = scope.get("client")
+    return client_address(client[0] if client else None, header(scope, b"x-forwarded-for"), settings.trusted_proxies)
 
 
 def canonical_network(value: str) -> Network:

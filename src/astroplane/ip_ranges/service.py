@@ -5,7 +5,7 @@ from sqlalchemy.orm import Session
 
 from astroplane.auth.subjects import SubjectProfiles
 from astroplane.ip_ranges import schemas
-from astroplane.ip_ranges.address import Address, canonical_network, covers, enclosing_networks, request_client
+from astroplane.ip_ranges.address import Address, canonical_network, covers, enclosing_networks, request_client, scope_client
 from astroplane.ip_ranges.models import AllowedIpRange
 from astroplane.ip_ranges.repository import AllowedIpRangeRepository
 from astroplane.kit.cache import cached
@@ -104,6 +104,11 @@ def enforce(request: Request, session: Session, principal: Principal, organizati
     if not cached(session, "ip_allowed", (organization_id, address), lambda: _allows(session, organization_id, address)):
         raise Forbidden(f"Requests from {address or 'this address'} are not allowed: the organization "
                         "restricts API access to its allowed IP address ranges")
+
+
+def known_to_pass(scope, organization_id: str, epoch: int) -> bool:
+    """enforce for hot reads (kit.hot): True when this process found the client allowed at `epoch`."""
+    return scope["app"].state.epoch_cache.known("ip_allowed", (organization_id, scope_client(scope)), epoch) is True
 
 
 def _allows(session: Session, organization_id: str, address: Address | None) -> bool:

@@ -30,6 +30,12 @@ class EpochCache:
     def get(self, namespace: str, key: Hashable) -> Any:
         return self._entries.get((namespace, key), _MISSING)
 
+    def known(self, namespace: str, key: Hashable, epoch: int) -> Any:
+        """The entry when this cache stands at `epoch` and holds it, else None (hot reads, kit.hot)."""
+        if epoch != self.epoch:
+            return None
+        return self._entries.get((namespace, key))
+
     def put(self, namespace: str, key: Hashable, value: Any) -> None:
         if len(self._entries) >= self.MAX_ENTRIES:
             self._entries.clear()

@@ -20,6 +20,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from astroplane.kit.readers import RowsById
 from astroplane.kit.time import as_utc
 
 NAMING = {
@@ -88,6 +89,7 @@ class Database:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
         # copied into every session's `info`: server-wide facts a resource renders from
         self.session_info: dict[str, object] = {}
+        self._lookups: dict[str, RowsById] = {}
 
     @property
     def is_sqlite(self) -> bool:
@@ -104,7 +106,16 @@ class Database:
             session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         return session
 
+    def rows_by_id(self, name: str, statement: sa.Select, id_column: sa.ColumnElement) -> RowsById:
+        """This database's RowsById (kit.readers) for `statement`, made on first use."""
+        lookup = self._lookups.get(name)
+        if lookup is None:
+            lookup = self._lookups[name] = RowsById(self.engine, statement, id_column)
+        return lookup
+
     def dispose(self) -> None:
+        for lookup in self._lookups.values():
+            lookup.close()
         self.engine.dispose()
 
 

@@ -12,6 +12,7 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
+from starlette.types import Scope
 
 from astroplane.auth.dependencies import PrincipalDep
 from astroplane.kit.db import SessionDep
@@ -26,6 +27,10 @@ SCOPE_RESOLVERS: dict[ScopeType, tuple[str, ScopeResolver]] = {}
 # Checks run on every request that names an organization, after membership (IP allow-list, ...).
 OrganizationGuard = Callable[[Request, Session, Principal, str], None]
 ORGANIZATION_GUARDS: list[OrganizationGuard] = []
+# For hot reads (kit.hot): (ASGI scope, organization id, epoch) -> True when this process already
+# knows the guard passes for the request at that epoch. A guard without one keeps reads off the hot path.
+KnownToPass = Callable[[Scope, str, int], bool]
+GUARDS_KNOWN_TO_PASS: dict[OrganizationGuard, KnownToPass] = {}
 
 
 # The path parameter that names each scope's entity, fixed so routes can declare it up front.
@@ -38,8 +43,10 @@ def register_scope_resolver(scope: ScopeType, path_param: str, resolver: ScopeRe
     SCOPE_RESOLVERS[scope] = (path_param, resolver)
 
 
-def register_organization_guard(guard: OrganizationGuard) -> None:
+def register_organization_guard(guard: OrganizationGuard, known_to_pass: KnownToPass | None = None) -> None:
     ORGANIZATION_GUARDS.append(guard)
+    if known_to_pass is not None:
+        GUARDS_KNOWN_TO_PASS[guard] = known_to_pass
 
 
 @dataclass(slots=True)
@@ -54,6 +61,17 @@ def check_organization(request: Request, session: Session, principal: Principal,
         raise Forbidden("The caller is not a member of this organization")
     for guard in ORGANIZATION_GUARDS:
         guard(request, session, principal, organization_id)
+
+
+def known_to_pass_organization(scope: Scope, principal: Principal, organization_id: str, epoch: int) -> bool:
+    """check_organization for hot reads: True only when it is known to pass at `epoch`."""
+    if not principal.is_member(organization_id):
+        return False
+    for guard in ORGANIZATION_GUARDS:
+        known = GUARDS_KNOWN_TO_PASS.get(guard)
+        if known is None or not known(scope, organization_id, epoch):
+            return False
+    return True
 
 
 class Permission:
@@ -127,6 +145,11 @@ class Authenticated:
 def permission(name: str | None, scope: ScopeType = ScopeType.ORGANIZATION):
     """`Annotated` alias for a route parameter that enforces and returns the AuthContext."""
     return Annotated[AuthContext, Depends(Permission(name, scope))]
+
+
+def declared_permission(alias) -> str | None:
+    """The permission a `permission(...)` alias asks for (hot reads check the same one)."""
+    return alias.__metadata__[0].dependency.permission
 
 
 def permission_without_404(name: str, scope: ScopeType):

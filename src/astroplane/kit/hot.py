@@ -1,0 +1,77 @@
+"""Hot reads: answering the most frequent GETs from per-process caches without the framework.
+
+A hot route is one of the contract's GET routes with a `serve` function that returns the response
+body when everything the full route would check and render is already known for the current
+authz epoch and entity version, and None otherwise. None sends the request down the ordinary path
+(FastAPI, dependencies, services), which answers it, errors included, and fills the caches the
+next request can use. So a hot route never decides anything the full route would not: it only
+skips the work of deciding it again.
+
+`serve` reads the database through a kit.readers.StatementReader: one statement on connections of
+its own, so the epoch and the entity's version come from one snapshot.
+"""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from prometheus_client import Counter
+from starlette.routing import compile_path
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from astroplane.kit.router import JSON
+
+HOT_READS = Counter("astroplane_hot_reads_total", "GETs offered to a hot route, by whether it answered them",
+                    ["route", "outcome"])
+
+# (scope, path parameters) -> the JSON body of a 200, or None to take the full route
+Serve = Callable[[Scope, dict[str, str]], Awaitable[bytes | None]]
+
+
+@dataclass(frozen=True, slots=True)
+class HotRoute:
+    operation_id: str
+    serve: Serve
+
+
+def header(scope: Scope, name: bytes) -> str | None:
+    """A request header from the ASGI scope (`name` in lower case), the first if repeated."""
+    for key, value in scope["headers"]:
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+class HotReadMiddleware:
+    """Innermost middleware: GETs on a hot route are offered to its `serve` first.
+
+    The outer middlewares (metrics, audit, body limits) see the request as they see any other; the
+    route is put in the scope, as routing would, so metrics label it with its template.
+    """
+
+    def __init__(self, app: ASGIApp, prefix: str, routes: list[tuple[Any, HotRoute]]):
+        self.app = app
+        # routes as declared in their router, mounted under `prefix`, with their two counters
+        self.routes = [(compile_path(prefix + api_route.path)[0], api_route, hot,
+                        HOT_READS.labels(api_route.path, "served"), HOT_READS.labels(api_route.path, "passed"))
+                       for api_route, hot in routes]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET":
+            path = scope["path"]
+            for pattern, api_route, hot, served, passed in self.routes:
+                match = pattern.match(path)
+                if match is None:
+                    continue
+                body = await hot.serve(scope, match.groupdict())
+                if body is None:
+                    passed.inc()
+                else:
+                    served.inc()
+                    scope["route"] = api_route
+                    await send({"type": "http.response.start", "status": 200, "headers": [
+                        (b"content-length", str(len(body)).encode()), (b"content-type", JSON.encode())]})
+                    await send({"type": "http.response.body", "body": body})
+                    return
+                break
+        await self.app(scope, receive, send)
