@@ -1,9 +1,19 @@
 """The ceiling for our stack: a FastAPI route returning a small pydantic model, nothing else."""
 
+import gc
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from pydantic import BaseModel
 
-app = FastAPI()
+
+@asynccontextmanager
+async def lifespan(_app: FastAPI):
+    gc.freeze()  # as `astroplane serve` does once started (astroplane.app.create_server_app)
+    yield
+
+
+app = FastAPI(lifespan=lifespan)
 
 
 class Item(BaseModel):

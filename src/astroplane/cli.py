@@ -93,7 +93,7 @@ def serve(host: Annotated[str | None, typer.Option(help="Interface to bind")] = 
         typer.echo("Organization owner API token (shown once; keep it):\n")
         typer.echo(f"  export TOKEN={created['token']}\n")
         typer.echo(f'Try:  curl -H "Authorization: Bearer $TOKEN" http://{host}:{port}/v1/organizations\n')
-    uvicorn.run("astroplane.app:create_app", factory=True, host=host, port=port, workers=workers,
+    uvicorn.run("astroplane.app:create_server_app", factory=True, host=host, port=port, workers=workers,
                 log_level=settings.log_level, access_log=False)
 
 
