@@ -33,6 +33,8 @@ def test_eight_clients_share_resources_without_server_errors(backend, databases,
     try:
         base = f"{server.base}/v1/organizations/{first['organizationId']}"
         statuses, created, deleted, lock = [], [], [], threading.Lock()
+        ranges_won: list[int] = []
+        assert _call(base, first["token"], "POST", "/allowed-ip-address-ranges", {"ipAddressRange": "127.0.0.0/8"})[0] == 200
 
         def client(number: int) -> None:
             for round_ in range(12):
@@ -59,6 +61,13 @@ def test_eight_clients_share_resources_without_server_errors(backend, databases,
                                       {"name": f"contested-{round_}", "billingEmail": "x@example.com",
                                        "isScimEnabled": False})
                     statuses.append(status)
+                # every client adds a range that all of them add this round: one set lands whole
+                status, _ = _call(base, first["token"], "POST", "/allowed-ip-address-ranges/bulk-create",
+                                  {"allowedIpAddressRanges": [f"10.{round_}.0.0/16", f"10.{round_}.{number}.0/24"]})
+                with lock:
+                    statuses.append(status)
+                    if status == 200:
+                        ranges_won.append(round_)
 
         threads = [threading.Thread(target=client, args=(n,)) for n in range(8)]
         for thread in threads:
@@ -70,6 +79,9 @@ def test_eight_clients_share_resources_without_server_errors(backend, databases,
         _, page = _call(base, first["token"], "GET", "/workspaces?limit=1000")
         assert page["totalCount"] == len(created) - len(deleted)
         assert {w["id"] for w in page["workspaces"]} == set(created) - set(deleted)
+        assert sorted(ranges_won) == list(range(12))
+        _, allowed = _call(base, first["token"], "GET", "/allowed-ip-address-ranges?limit=100")
+        assert allowed["totalCount"] == 1 + 2 * 12
         _, orgs_a = _call(server.base, first["token"], "GET", "/v1/organizations")
         _, orgs_b = _call(server.base, second["token"], "GET", "/v1/organizations")
         assert orgs_a["organizations"][0]["name"] != orgs_b["organizations"][0]["name"]

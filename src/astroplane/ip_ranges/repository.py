@@ -2,6 +2,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from astroplane.ip_ranges.models import AllowedIpRange
+from astroplane.kit.bulk import insert_rows
 from astroplane.kit.pagination import ListParams, paginate
 
 
@@ -32,9 +33,16 @@ class AllowedIpRangeRepository:
                    "ipAddress": AllowedIpRange.ip_address_range}
         return paginate(self.session, query, params, columns, AllowedIpRange.id)
 
-    def add_all(self, rows: list[AllowedIpRange]) -> None:
-        self.session.add_all(rows)
-        self.session.flush()
+    def insert_unless_present(self, rows: list[dict]) -> bool:
+        """Complete rows (ids and timestamps given) in one statement, all or none: False, with
+        nothing inserted, when the organization already has one of the ranges. (A bulk create is up
+        to 1,000 rows: the ORM's unit of work would cost more than the insert itself.)"""
+        try:
+            with self.session.begin_nested():
+                insert_rows(self.session, AllowedIpRange.__table__, rows)
+        except sa.exc.IntegrityError:
+            return False
+        return True
 
     def delete(self, organization_id: str, range_ids: set[str]) -> None:
         self.session.execute(sa.delete(AllowedIpRange).where(AllowedIpRange.organization_id == organization_id,

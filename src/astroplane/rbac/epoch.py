@@ -1,6 +1,6 @@
 """Keeps `authz_epoch` moving whenever authorization-relevant rows change (see rbac.models.AuthzEpoch).
 
-Any flush that adds, changes or deletes a row of a registered table, and any bulk UPDATE/DELETE
+Any flush that adds, changes or deletes a row of a registered table, and any bulk INSERT/UPDATE/DELETE
 statement on one, bumps the epoch in the same transaction.
 """
 
@@ -37,7 +37,7 @@ def _bump_on_flush(session: Session, _context, _instances) -> None:
 
 @event.listens_for(Session, "do_orm_execute")
 def _bump_on_bulk(state: ORMExecuteState) -> None:
-    if not (state.is_update or state.is_delete) or state.session.info.get("authz_bumped"):
+    if not (state.is_insert or state.is_update or state.is_delete) or state.session.info.get("authz_bumped"):
         return
     table = getattr(state.statement, "table", None)
     if getattr(table, "name", None) in AUTHZ_TABLES:
