@@ -13,7 +13,8 @@ async def lifespan(_app: FastAPI):
     yield
 
 
-app = FastAPI(lifespan=lifespan)
+# FastAPI's OpenTelemetry check off, as astroplane has it by default (ASTROPLANE_OPENTELEMETRY)
+app = FastAPI(lifespan=lifespan, telemetry={"tracing": False, "metrics": False, "logs": False})
 
 
 class Item(BaseModel):

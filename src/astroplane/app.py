@@ -61,6 +61,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         docs_url=f"{API_PREFIX}/docs",
         redoc_url=None,
         lifespan=lifespan,
+        telemetry={"tracing": settings.opentelemetry, "metrics": settings.opentelemetry,
+                   "logs": settings.opentelemetry},
     )
     app.state.settings = settings
     app.state.database = database
