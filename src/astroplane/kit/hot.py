@@ -7,8 +7,9 @@ authz epoch and entity version, and None otherwise. None sends the request down 
 next request can use. So a hot route never decides anything the full route would not: it only
 skips the work of deciding it again.
 
-`serve` reads the database through a kit.readers.StatementReader: one statement on connections of
-its own, so the epoch and the entity's version come from one snapshot.
+`serve` reads the database through kit.readers.RowsById: one statement on connections of its own,
+so the authz epoch and the entity's version come from one snapshot taken after the request arrived
+(a revocation committed before it is always seen).
 """
 
 from collections.abc import Awaitable, Callable
