@@ -34,7 +34,8 @@ def test_eight_clients_share_resources_without_server_errors(backend, databases,
         base = f"{server.base}/v1/organizations/{first['organizationId']}"
         statuses, created, deleted, lock = [], [], [], threading.Lock()
         ranges_won: list[int] = []
-        assert _call(base, first["token"], "POST", "/allowed-ip-address-ranges", {"ipAddressRange": "127.0.0.0/8"})[0] == 200
+        allow_local = {"ipAddressRange": "127.0.0.0/8"}
+        assert _call(base, first["token"], "POST", "/allowed-ip-address-ranges", allow_local)[0] == 200
 
         def client(number: int) -> None:
             for round_ in range(12):

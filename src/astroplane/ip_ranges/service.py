@@ -7,7 +7,8 @@ from sqlalchemy.orm import Session
 
 from astroplane.auth.subjects import SubjectProfiles
 from astroplane.ip_ranges import schemas
-from astroplane.ip_ranges.address import Address, canonical_network, covers, enclosing_networks, request_client, scope_client
+from astroplane.ip_ranges.address import (Address, canonical_network, covers, enclosing_networks, request_client,
+                                         scope_client)
 from astroplane.ip_ranges.models import AllowedIpRange
 from astroplane.ip_ranges.repository import AllowedIpRangeRepository
 from astroplane.kit.cache import cached
