@@ -41,9 +41,11 @@ def known_principal(state: Any, token: str, epoch: int) -> Principal | None:
         return None
     cache: EpochCache = state.epoch_cache
     principal = cache.known("principal", (claims.kind, claims.subject_id, claims.version), epoch)
-    if principal is None or (principal.expires_at is not None and principal.expires_at <= utcnow()):
-        return None
-    return principal
+    return None if principal is None or _expired(principal) else principal
+
+
+def _expired(principal: Principal) -> bool:
+    return principal.expires_at is not None and principal.expires_at <= utcnow()
 
 
 def load_principal(session: Session, claims: TokenClaims) -> Principal:
@@ -83,7 +85,7 @@ async def get_principal(request: Request, session: SessionDep) -> Principal:
     attach(session, cache)
     principal = cached(session, "principal", (claims.kind, claims.subject_id, claims.version),
                        lambda: load_principal(session, claims))
-    if principal.expires_at is not None and principal.expires_at <= utcnow():
+    if _expired(principal):
         raise Unauthorized("The API token has expired")
     request.scope["astroplane.principal"] = principal
     return principal

@@ -15,24 +15,24 @@ from astroplane.workspaces.models import Workspace
 SORTS = {"name": Deployment.name, "createdAt": Deployment.created_at, "updatedAt": Deployment.updated_at}
 
 
+def _view_versions(*leading: sa.ColumnElement) -> sa.Select:
+    """`leading` columns, then what a deployment's public view is versioned by (the row's and its
+    cluster's revisions, the workspace's name, development mode: see service.view_version)."""
+    return (sa.select(*leading, Deployment.revision, Deployment.is_development_mode,
+                      Workspace.name.label("workspace_name"), Cluster.revision.label("cluster_revision"))
+            .join(Workspace, Workspace.id == Deployment.workspace_id)
+            .outerjoin(Cluster, Cluster.id == Deployment.cluster_id))
+
+
 # Built once: every deployment-scoped request runs it, and building a select costs more than running it.
-_SCOPE_ROW = (
-    sa.select(Deployment.workspace_id, Deployment.revision, Deployment.is_development_mode,
-              Workspace.name.label("workspace_name"), Cluster.revision.label("cluster_revision"))
-    .join(Workspace, Workspace.id == Deployment.workspace_id)
-    .outerjoin(Cluster, Cluster.id == Deployment.cluster_id)
-    .where(Deployment.id == sa.bindparam("deployment_id"), Deployment.organization_id == sa.bindparam("organization_id"))
-)
+_SCOPE_ROW = _view_versions(Deployment.workspace_id).where(
+    Deployment.id == sa.bindparam("deployment_id"), Deployment.organization_id == sa.bindparam("organization_id"))
 
 # GetDeployment's hot read (kit.hot), by deployment id: what scope_row reads, with the deployment's
 # organization and the authz epoch, from one snapshot.
-VIEW_VERSION_BY_ID = (
-    sa.select(Deployment.id, Deployment.organization_id, Deployment.workspace_id, Deployment.revision,
-              Deployment.is_development_mode, Workspace.name, Cluster.revision, AuthzEpoch.epoch)
-    .join(Workspace, Workspace.id == Deployment.workspace_id)
-    .outerjoin(Cluster, Cluster.id == Deployment.cluster_id)
-    .join(AuthzEpoch, AuthzEpoch.id == sa.literal_column("1"))
-)
+VIEW_VERSION_BY_ID = (_view_versions(Deployment.id, Deployment.organization_id, Deployment.workspace_id)
+                      .add_columns(AuthzEpoch.epoch)
+                      .join(AuthzEpoch, AuthzEpoch.id == sa.literal_column("1")))
 
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)  # "> epoch" is "is set", in a form SQLite indexes
@@ -72,11 +72,7 @@ class DeploymentRepository:
              workspace_ids: list[str] | None) -> tuple[list[sa.Row], int]:
         """One page of what versions each deployment's view (see scope_row), not the rows themselves:
         the service renders only those its cache does not hold (`by_ids`)."""
-        query = (sa.select(Deployment.id, Deployment.revision, Deployment.is_development_mode,
-                           Workspace.name.label("workspace_name"), Cluster.revision.label("cluster_revision"))
-                 .join(Workspace, Workspace.id == Deployment.workspace_id)
-                 .outerjoin(Cluster, Cluster.id == Deployment.cluster_id)
-                 .where(Deployment.organization_id == organization_id))
+        query = _view_versions(Deployment.id).where(Deployment.organization_id == organization_id)
         if visible_workspaces is not None or visible_deployments is not None:
             query = query.where(sa.or_(Deployment.workspace_id.in_(visible_workspaces or set()),
                                        Deployment.id.in_(visible_deployments or set())))
