@@ -2,7 +2,8 @@
 
 It behaves like the few commands the runtime runs: `db migrate` exits 0, `scheduler` and
 `dag-processor` print a line and then heartbeat (a file in AIRFLOW_HOME), and `api-server` answers
-the health check on AIRFLOW__API__PORT, healthy for a component whose heartbeat is fresh, as
+the health check on AIRFLOW__API__PORT (with FAKE_AIRFLOW_API=1 also the login
+and writes, 200; FAKE_AIRFLOW_COMMIT_TO=<sqlite file> commits to it first), healthy for a component whose heartbeat is fresh, as
 Airflow's own check is. Each
 writes its environment's AIRFLOW_VAR_* / AIRFLOW_CONN_* names to its output, so tests see what it
 was started with. FAKE_AIRFLOW_CRASH=<component> makes that component exit at once.
@@ -40,6 +41,30 @@ if command == "api-server":
             self.send_header("Content-Type", "application/json")
             self.end_headers()
             self.wfile.write(body.encode())
+
+        def _proxied_write(self):
+            # the control plane's login, and any other write: answered 200 after, if asked, a commit
+            # to astroplane's SQLite database meanwhile (as the reconciler makes while Airflow works)
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if not os.environ.get("FAKE_AIRFLOW_API"):
+                self.send_error(404)
+                return
+            if self.path == "/auth/token":
+                body = {{"access_token": "fake-airflow-token"}}
+            else:
+                touched = os.environ.get("FAKE_AIRFLOW_COMMIT_TO")
+                if touched:
+                    import sqlite3
+                    with sqlite3.connect(touched, timeout=30) as db:
+                        db.execute("CREATE TABLE IF NOT EXISTS fake_airflow_touch (at REAL)")
+                        db.execute("INSERT INTO fake_airflow_touch VALUES (?)", (time.time(),))
+                body = {{"path": self.path, "method": self.command}}
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(json.dumps(body).encode())
+
+        do_POST = do_PATCH = _proxied_write
 
         def log_message(self, *args):
             pass

@@ -4,6 +4,8 @@ on update only, crash back-off to UNHEALTHY and recovery, DAG swap and rollback,
 re-adoption after a server restart, capacity, unsupported versions.
 """
 
+import gzip
+import json
 import os
 import pathlib
 import time
@@ -264,3 +266,26 @@ def test_proxied_writes_do_not_take_astroplanes_write_lock(local, monkeypatch):
     assert answered.status_code == 502 and opened == [False, True]
     local.client.post(f"{local.base}/workspaces", headers=local.headers, json={"name": "w2"})
     assert opened[-1] is True  # while an ordinary write still takes it
+
+
+def test_a_proxied_write_is_audited_while_astroplane_commits_meanwhile(tmp_path):
+    """On SQLite a read transaction cannot turn into a write once another connection committed:
+    the audit record of a proxied write must not ride on the request's read session (it was a 500)."""
+    local = Local(tmp_path)
+    try:
+        deployment, path = _deployment(local, environmentVariables=[
+            {"key": "FAKE_AIRFLOW_API", "value": "1", "isSecret": False},
+            {"key": "FAKE_AIRFLOW_COMMIT_TO", "value": str(tmp_path / "astroplane.db"), "isSecret": False}])
+        local.reconcile_until(path, "HEALTHY")
+        answered = local.client.patch(f"{local.base}{path}/airflow/api/v2/dags/greet", headers=local.headers,
+                                      json={"is_paused": False})
+        assert answered.status_code == 200, answered.text
+        assert answered.json() == {"path": "/api/v2/dags/greet", "method": "PATCH"}
+        audit = local.client.get(f"{local.base}/audit-logs", headers={**local.headers, "Accept-Encoding": "identity"})
+        raw = audit.content
+        lines = (gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw).decode().splitlines()
+        entries = [json.loads(line) for line in lines if line]
+        assert [(e["method"], e["status"]) for e in entries if e["path"].endswith("/airflow/api/v2/dags/greet")] \
+            == [("PATCH", 200)]
+    finally:
+        local.close()

@@ -68,6 +68,11 @@ def record_scope(session: Session, scope, status: int) -> bool:
 def record_request(request: Request, session: Session) -> None:
     """kit.db BEFORE_COMMIT hook: a successful mutation, in its own transaction."""
     route = request.scope.get("route")
+    if getattr(route, "reads_only", False):
+        # a route that only reads astroplane's data (the Airflow proxy) keeps a read transaction
+        # while it waits on something else; on SQLite that transaction cannot write once another
+        # connection has committed. AuditMiddleware records it after the response instead.
+        return
     status = getattr(route, "status_code", None) or 200
     if record_scope(session, request.scope, status):
         request.scope[RECORDED_KEY] = status
