@@ -19,7 +19,7 @@ from astroplane.kit.cache import EpochCache
 from astroplane.kit.db import Database
 from astroplane.kit.errors import error_response, install_error_handlers
 from astroplane.kit.hot import HotReadMiddleware
-from astroplane.kit.middleware import BodyLimitMiddleware, MetricsMiddleware
+from astroplane.kit.middleware import BodyLimitMiddleware, MetricsMiddleware, UnhandledErrorMiddleware
 from astroplane.kit.openapi import build_openapi
 from astroplane.runtime import build_runtime
 from astroplane.settings import Settings, get_settings
@@ -104,4 +104,5 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     for middleware in resources.MIDDLEWARE:
         app.add_middleware(middleware)
     app.add_middleware(MetricsMiddleware)
+    app.add_middleware(UnhandledErrorMiddleware)
     return app

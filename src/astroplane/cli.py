@@ -13,6 +13,7 @@ from astroplane.auth.codec import TokenCodec
 from astroplane.kit import crypto
 from astroplane.kit.db import Database
 from astroplane.kit.errors import AstroError
+from astroplane.kit.logconfig import server_logging
 from astroplane.settings import get_settings
 
 app = typer.Typer(help="astroplane: a self-hostable Astro API v1 server.", no_args_is_help=True,
@@ -94,7 +95,7 @@ def serve(host: Annotated[str | None, typer.Option(help="Interface to bind")] = 
         typer.echo(f"  export TOKEN={created['token']}\n")
         typer.echo(f'Try:  curl -H "Authorization: Bearer $TOKEN" http://{host}:{port}/v1/organizations\n')
     uvicorn.run("astroplane.app:create_server_app", factory=True, host=host, port=port, workers=workers,
-                log_level=settings.log_level, access_log=False)
+                log_level=settings.log_level, log_config=server_logging(settings.log_level), access_log=False)
 
 
 @app.command()

@@ -1,6 +1,7 @@
 """One error family, rendered by one set of handlers into the Astro error body.
 
 Body: {"message", "statusCode", "requestId"} plus "fieldErrors" on request-validation 400s.
+Exceptions outside the family end in kit.middleware.UnhandledErrorMiddleware (logged once, 500).
 """
 
 import logging
@@ -149,8 +150,3 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(request, 409, "The request conflicts with a concurrent change to the same "
                                             "resource; read it again and retry")
 
-    @app.exception_handler(Exception)
-    async def unexpected_error(request: Request, exc: Exception):
-        log.exception("unhandled error requestId=%s %s %s", request_id(request), request.method,
-                      request.url.path)
-        return error_response(request, 500, "Internal server error")

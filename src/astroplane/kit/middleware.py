@@ -1,13 +1,15 @@
-"""Thin ASGI middlewares: body size limit and Prometheus request metrics."""
+"""Thin ASGI middlewares: body size limit, Prometheus request metrics, the last word on errors."""
 
+import logging
 import time
 
 from prometheus_client import Counter, Histogram
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from astroplane.kit.errors import BadRequest, PayloadTooLarge, error_response
+from astroplane.kit.errors import BadRequest, PayloadTooLarge, error_response, request_id
 
+log = logging.getLogger("astroplane.errors")
 REQUESTS = Counter("astroplane_http_requests_total", "HTTP requests served", ["method", "route", "status"])
 LATENCY = Histogram("astroplane_http_request_duration_seconds", "HTTP request latency", ["method", "route"],
                     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5))
@@ -92,3 +94,36 @@ class MetricsMiddleware:
                                                   LATENCY.labels(key[0], key[1]))
             children[0].inc()
             children[1].observe(time.perf_counter() - started)
+
+
+class UnhandledErrorMiddleware:
+    """Where an exception outside the Astro error family ends (the outermost of our middlewares).
+
+    It is logged here once, with its traceback, the request id the client is given, the method and
+    the path (never the query string, headers or body: they may hold tokens and secrets), and
+    answered 500 in the Astro error body. Nothing is raised further, so neither Starlette nor the
+    server logs it a second time.
+    """
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception:
+            request = Request(scope, receive)
+            log.exception("unhandled error requestId=%s %s %s", request_id(request), scope["method"], scope["path"])
+            if not started:
+                await error_response(request, 500, "Internal server error")(scope, receive, send)
