@@ -37,7 +37,7 @@ class LiveServer:
         log = open(self.log_path, "a")
         self.process = subprocess.Popen([*CLI, "serve", "--port", str(self.port), "--workers", str(self.workers)], stdout=log,
                                         stderr=subprocess.STDOUT, env=self.env)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # a busy 2-core machine starts slowly
         while time.monotonic() < deadline:
             try:
                 urllib.request.urlopen(f"{self.base}/healthz", timeout=1)

@@ -5,8 +5,7 @@ import pathlib
 import subprocess
 import sys
 
-SHARED = pathlib.Path(__file__).resolve().parents[2] / "shared"
-CONTRACT_DIFF = SHARED / "tools" / "contract-diff"
+from shared_files import shared_file
 
 
 def _served_document(server, tmp_path) -> pathlib.Path:
@@ -16,12 +15,11 @@ def _served_document(server, tmp_path) -> pathlib.Path:
 
 
 def test_every_served_operation_matches_the_contract(server, tmp_path):
-    assert CONTRACT_DIFF.exists(), f"contract-diff not found at {CONTRACT_DIFF}"
     document = _served_document(server, tmp_path)
     served = sorted({op["operationId"] for item in json.loads(document.read_text())["paths"].values()
                      for op in item.values()})
     only = "^(" + "|".join(served) + ")$"
-    result = subprocess.run([sys.executable, str(CONTRACT_DIFF), str(document), "--only", only],
+    result = subprocess.run([sys.executable, str(shared_file("tools", "contract-diff")), str(document), "--only", only],
                             capture_output=True, text=True)
     summary = result.stdout.strip().splitlines()[-1]
     assert result.returncode == 0, result.stdout
@@ -29,7 +27,7 @@ def test_every_served_operation_matches_the_contract(server, tmp_path):
 
 
 def test_served_operation_ids_are_contract_operation_ids(server, tmp_path):
-    reference = json.loads((SHARED / "reference" / "astro-v1.openapi.json").read_text())
+    reference = json.loads(shared_file("reference", "astro-v1.openapi.json").read_text())
     known = {op["operationId"] for item in reference["paths"].values() for op in item.values()}
     document = json.loads(_served_document(server, tmp_path).read_text())
     served = {op["operationId"] for item in document["paths"].values() for op in item.values()}
@@ -38,7 +36,7 @@ def test_served_operation_ids_are_contract_operation_ids(server, tmp_path):
 
 def test_the_whole_contract_is_served(server, tmp_path):
     """Issue 7's gate: every operation of the reference, every field, no problem."""
-    result = subprocess.run([sys.executable, str(CONTRACT_DIFF), str(_served_document(server, tmp_path))],
+    result = subprocess.run([sys.executable, str(shared_file("tools", "contract-diff")), str(_served_document(server, tmp_path))],
                             capture_output=True, text=True)
     summary = result.stdout.strip().splitlines()[-1]
     print(summary)

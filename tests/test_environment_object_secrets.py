@@ -144,20 +144,22 @@ def cli_env(tmp_path, databases, request):
 
 def _cli(env, *args) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "astroplane.cli", *args], capture_output=True, text=True,
-                          env=env, timeout=60)
+                          env=env, timeout=120)
+
+
+def _cli_json(env, *args) -> dict:
+    done = _cli(env, *args, "--json")
+    assert done.returncode == 0, f"astroplane {' '.join(args)} exited {done.returncode}: {done.stderr[-2000:]}"
+    return json.loads(done.stdout)
 
 
 @pytest.mark.parametrize("cli_env", ["sqlite", "postgresql"], indirect=True)
 def test_org_settings_cli_turns_secret_fetching_on_and_off(cli_env):
-    created = json.loads(_cli(cli_env, "init", "--organization", "acme", "--owner-email", "o@acme.test",
-                              "--json").stdout)
-    on = json.loads(_cli(cli_env, "org-settings", "--organization", created["organizationId"],
-                         "--allow-secrets-fetching", "--json").stdout)
+    created = _cli_json(cli_env, "init", "--organization", "acme", "--owner-email", "o@acme.test")
+    on = _cli_json(cli_env, "org-settings", "--organization", created["organizationId"], "--allow-secrets-fetching")
     assert on == {"organizationId": created["organizationId"], "name": "acme", "allowSecretsFetching": True}
-    assert json.loads(_cli(cli_env, "org-settings", "--organization", "acme", "--json").stdout)[
-        "allowSecretsFetching"] is True
-    off = json.loads(_cli(cli_env, "org-settings", "--organization", "acme", "--deny-secrets-fetching",
-                          "--json").stdout)
+    assert _cli_json(cli_env, "org-settings", "--organization", "acme")["allowSecretsFetching"] is True
+    off = _cli_json(cli_env, "org-settings", "--organization", "acme", "--deny-secrets-fetching")
     assert off["allowSecretsFetching"] is False
     missing = _cli(cli_env, "org-settings", "--organization", "nope")
     assert missing.returncode == 2 and "nope" in missing.stderr

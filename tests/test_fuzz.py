@@ -7,7 +7,6 @@ stays reproducible; ASTROPLANE_FUZZ_SEED=random explores new inputs, and any pri
 
 import json
 import os
-import pathlib
 import random
 import subprocess
 import sys
@@ -15,9 +14,10 @@ import urllib.request
 
 import pytest
 
+from shared_files import shared_file
+
 from live import LiveServer
 
-REFERENCE = pathlib.Path(__file__).resolve().parents[2] / "shared" / "reference" / "astro-v1.openapi.json"
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
 EXAMPLES = os.environ.get("ASTROPLANE_FUZZ_EXAMPLES", "25")
 _SEED_SETTING = os.environ.get("ASTROPLANE_FUZZ_SEED", "1674560986")
@@ -65,7 +65,7 @@ def _schemathesis(live, schema: list[str], operation_ids: list[str], checks: str
 @pytest.mark.parametrize("source", ["served", "reference"])
 def test_fuzz(live, source, tmp_path):
     served = _served_operation_ids(live)
-    schema = [f"{live.base}/v1/openapi.json"] if source == "served" else [str(REFERENCE), "--url",
+    schema = [f"{live.base}/v1/openapi.json"] if source == "served" else [str(shared_file("reference", "astro-v1.openapi.json")), "--url",
                                                                             f"{live.base}/v1"]
     runs = [(served, CHECKS)]
     if source == "reference":

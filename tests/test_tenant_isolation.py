@@ -2,15 +2,15 @@
 byte of B's data; A's lists never show B's rows."""
 
 import json
-import pathlib
 import re
 
 import pytest
 
+from shared_files import shared_file
+
 import scenario
 
 PARAM = re.compile(r"{(\w+)}")
-REFERENCE = pathlib.Path(__file__).resolve().parents[2] / "shared" / "reference" / "astro-v1.openapi.json"
 
 
 def _not_found_status(reference: dict, method: str, path: str) -> int:
@@ -45,7 +45,7 @@ def test_every_path_parameter_has_a_scenario(server, two_orgs):
 def test_cross_organization_probes(server, two_orgs):
     attacker, victim = two_orgs
     document = server.client.get("/v1/openapi.json").json()
-    reference = json.loads(REFERENCE.read_text())
+    reference = json.loads(shared_file("reference", "astro-v1.openapi.json").read_text())
     probes = 0
     for method, path, operation in scenario.operations(document):
         params = PARAM.findall(path)
