@@ -1,26 +1,40 @@
-# Two commands on a fresh machine: `make serve` and `make test`. Each bootstraps the venv itself.
+# Two commands on a fresh machine: `make serve` and `make test`. Each bootstraps the venv itself,
+# from requirements.lock (every package pinned, with hashes; `scripts/lock` refreshes it).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# PostgreSQL for the suite: the URL of a server that answers, or of one brought up for it
+PG_URL = $$($(BIN)/python scripts/ensure_postgres.py)
 
-.PHONY: serve test test-quick openapi contract bench clean
+.PHONY: serve test test-quick test-latest stop-postgres openapi contract bench lock clean
 
-$(STAMP): pyproject.toml
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "astroplane needs Python >= 3.11 (set PYTHON=...)")'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 serve: $(STAMP)
 	$(BIN)/astroplane serve
 
 test: $(STAMP)
-	scripts/ensure-postgres
-	$(BIN)/pytest -n 2 tests
+	scripts/ensure-chromium
+	url=$(PG_URL) && ASTROPLANE_TEST_PG_URL=$$url $(BIN)/pytest -n 2 tests
 
 test-quick: $(STAMP)
-	$(BIN)/pytest -n 2 -m "not slow" tests
+	url=$(PG_URL) && ASTROPLANE_TEST_PG_URL=$$url $(BIN)/pytest -n 2 -m "not slow" tests
+
+# The newest releases pyproject.toml allows, in a venv of their own, against the quick suite.
+test-latest: $(STAMP)
+	$(PYTHON) -m venv .venv-latest
+	.venv-latest/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	.venv-latest/bin/python -m pip install --quiet --disable-pip-version-check --upgrade --upgrade-strategy eager -e ".[dev]"
+	url=$(PG_URL) && ASTROPLANE_TEST_PG_URL=$$url .venv-latest/bin/pytest -n 2 -m "not slow" tests
+
+stop-postgres: $(STAMP)
+	$(BIN)/python scripts/ensure_postgres.py --stop
 
 openapi: $(STAMP)
 	@$(BIN)/astroplane openapi
@@ -29,11 +43,13 @@ contract: $(STAMP)
 	$(BIN)/astroplane openapi > $(VENV)/openapi.json
 	../shared/tools/contract-diff $(VENV)/openapi.json
 
+lock:
+	scripts/lock
+
 clean:
-	rm -rf $(VENV) .astroplane
+	rm -rf $(VENV) .venv-latest .astroplane
 
 # Benchmarks (issue 8): astroplane on SQLite and PostgreSQL vs a trivial route and Prism; prints the table.
 bench: $(STAMP)
-	scripts/ensure-postgres
 	@command -v wrk >/dev/null || apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk)
-	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	url=$(PG_URL) && ASTROPLANE_TEST_PG_URL=$$url $(BIN)/python bench/run.py $(BENCH_ARGS)

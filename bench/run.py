@@ -30,7 +30,8 @@ from astroplane.kit.db import Database  # noqa: E402
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SPEC = ROOT.parent / "shared" / "reference" / "astro-v1.openapi.yaml"
 PRISM = ROOT / "bench" / "node_modules" / ".bin" / "prism"
-PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+# the server `make bench` found or brought up (scripts/ensure_postgres.py)
+PG_ADMIN_URL = os.environ.get("ASTROPLANE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 PG_BENCH_DB = "astroplane_bench"
 
 
@@ -95,7 +96,7 @@ def _fresh_postgres_database() -> str:
         connection.execute(sa.text(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)"))
         connection.execute(sa.text(f"CREATE DATABASE {PG_BENCH_DB}"))
     engine.dispose()
-    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{PG_BENCH_DB}"
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + PG_BENCH_DB
 
 
 def deployment_body(workspace_id: str, name: str) -> dict:

@@ -18,10 +18,24 @@ from astroplane.kit.db import Database
 from astroplane.kit.migrate import upgrade
 from astroplane.settings import Settings
 
-PG_ADMIN_URL = os.environ.get("ASTROPLANE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+# `make test` sets it to the server scripts/ensure_postgres.py found or brought up
+PG_ADMIN_URL = os.environ.get("ASTROPLANE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 BACKENDS = ["sqlite", "postgresql"]
 # One key for every server in the run: the cipher is process-wide (see astroplane.kit.crypto).
 TEST_ENCRYPTION_KEY = "0" * 43 + "="
+
+
+def pytest_sessionstart(session):
+    """Every database test runs on PostgreSQL too: without one the run stops here, loudly, never skips."""
+    try:
+        engine = sa.create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 5})
+        with engine.connect():
+            pass
+        engine.dispose()
+    except sa.exc.OperationalError as error:
+        pytest.exit(f"PostgreSQL at {PG_ADMIN_URL} does not answer ({str(error.orig).strip().splitlines()[0]}); "
+                    "run the suite with `make test`, which brings one up, or set ASTROPLANE_TEST_PG_URL",
+                    returncode=1)
 
 
 def _pg_url(database: str) -> str:
