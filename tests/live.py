@@ -3,6 +3,7 @@
 import json
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -33,14 +34,17 @@ class LiveServer:
         assert out.returncode == 0, out.stderr
         return json.loads(out.stdout)
 
-    def start(self) -> "LiveServer":
+    def start(self, *serve_args: str, health_context: ssl.SSLContext | None = None) -> "LiveServer":
+        """`astroplane serve` with `serve_args`; with --tls, pass the context that trusts its authority."""
         log = open(self.log_path, "a")
-        self.process = subprocess.Popen([*CLI, "serve", "--port", str(self.port), "--workers", str(self.workers)], stdout=log,
-                                        stderr=subprocess.STDOUT, env=self.env)
+        self.process = subprocess.Popen([*CLI, "serve", "--port", str(self.port), "--workers", str(self.workers),
+                                         *serve_args], stdout=log, stderr=subprocess.STDOUT, env=self.env)
+        if health_context is not None:
+            self.base = self.base.replace("http://", "https://")
         deadline = time.monotonic() + 120  # a busy 2-core machine starts slowly
         while time.monotonic() < deadline:
             try:
-                urllib.request.urlopen(f"{self.base}/healthz", timeout=1)
+                urllib.request.urlopen(f"{self.base}/healthz", timeout=1, context=health_context)
                 return self
             except OSError:
                 assert self.process.poll() is None, open(self.log_path).read()

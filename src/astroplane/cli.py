@@ -69,10 +69,15 @@ def _prepare_for_serving() -> None:
 @app.command()
 def serve(host: Annotated[str | None, typer.Option(help="Interface to bind")] = None,
           port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
-          workers: Annotated[int, typer.Option(help="Worker processes")] = 1) -> None:
+          workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
+          tls: Annotated[bool, typer.Option("--tls", help="Serve HTTPS with a certificate made once into "
+                                                         "the data directory")] = False,
+          tls_names: Annotated[list[str] | None, typer.Option("--tls-name", help="Another name the certificate "
+                                                                                "covers (repeatable)")] = None) -> None:
     """Apply migrations, bootstrap an organization on the very first start, then serve."""
     settings = get_settings()
     host, port = host or settings.host, port or settings.port
+    tls_files = _tls_files(settings, tuple(tls_names or ()), port) if tls else None
     # the app reads its own settings (in every worker): it must know where it listens, for the
     # URLs it hands out (deploy uploads, a local deployment's Airflow)
     os.environ["ASTROPLANE_HOST"], os.environ["ASTROPLANE_PORT"] = host, str(port)
@@ -93,9 +98,30 @@ def serve(host: Annotated[str | None, typer.Option(help="Interface to bind")] = 
                    f"owned by {DEFAULT_OWNER}.")
         typer.echo("Organization owner API token (shown once; keep it):\n")
         typer.echo(f"  export TOKEN={created['token']}\n")
-        typer.echo(f'Try:  curl -H "Authorization: Bearer $TOKEN" http://{host}:{port}/v1/organizations\n')
+        base = get_settings().base_url if tls else f"http://{host}:{port}"
+        typer.echo(f'Try:  curl -H "Authorization: Bearer $TOKEN" {base}/v1/organizations\n')
+    ssl_options = {"ssl_certfile": str(tls_files.certificate), "ssl_keyfile": str(tls_files.key)} if tls_files else {}
     uvicorn.run("astroplane.app:create_server_app", factory=True, host=host, port=port, workers=workers,
-                log_level=settings.log_level, log_config=server_logging(settings.log_level), access_log=False)
+                log_level=settings.log_level, log_config=server_logging(settings.log_level), access_log=False,
+                **ssl_options)
+
+
+def _tls_files(settings, extra_names: tuple[str, ...], port: int):
+    """Make (once) the certificate and say the two lines a client needs to reach us by an Astro name."""
+    from astroplane.kit.tls import DEFAULT_NAMES, ensure_certificate
+
+    files = ensure_certificate((settings.data_dir / "tls").resolve(), extra_names)
+    name = DEFAULT_NAMES[0]
+    suffix = "" if port == 443 else f":{port}"
+    if not settings.public_url:  # the upload URLs deploys hand out
+        os.environ["ASTROPLANE_PUBLIC_URL"] = f"https://{name}{suffix}"
+        get_settings.cache_clear()
+    typer.echo(f"HTTPS for {', '.join(files.names)}. To reach astroplane as https://{name}{suffix}:")
+    typer.echo(f"  echo '127.0.0.1 {name}' >> /etc/hosts")
+    typer.echo(f"  export SSL_CERT_FILE={files.authority}")
+    if port != 443:
+        typer.echo("(the Terraform provider's host takes no port: serve with --port 443, as root)")
+    return files
 
 
 @app.command()
