@@ -70,6 +70,18 @@ class Local:
         found = self.ok("GET", f"{path}/logs", params={"sources": source, "maxNumResults": 1000})
         return [line["raw"] for line in found["results"]]
 
+    def has_logged(self, path: str, source: str, text: str, timeout: float = 20) -> bool:
+        """Whether `text` reaches the deployment's logs: output is collected by reconciler passes,
+        and a busy machine may start a component after the pass that found it healthy."""
+        reconciler = Reconciler(self.database, steps_for(self.settings), self.runtime)
+        deadline = time.monotonic() + timeout
+        while not any(text in line for line in self.logs(path, source)):
+            if time.monotonic() > deadline:
+                return False
+            reconciler.run_once()
+            time.sleep(0.1)
+        return True
+
     def close(self) -> None:
         self.runtime.shutdown()
         self.client.close()
@@ -129,7 +141,7 @@ def test_configuration_reaches_airflow_and_applies_on_restart(local):
     healthy = local.reconcile_until(path, "HEALTHY")
     assert healthy["statusReason"] == "Successfully Deployed"
     assert healthy["webServerAirflowApiUrl"].endswith(f"{path}/airflow/api/v2")
-    assert any("AIRFLOW_VAR_GREETING" in line for line in local.logs(path, "scheduler"))
+    assert local.has_logged(path, "scheduler", "AIRFLOW_VAR_GREETING")
     started = local.runtime._instances[deployment["id"]].pids()
 
     # a new linked object does not restart a running Airflow: the deployment says it is pending
@@ -145,7 +157,7 @@ def test_configuration_reaches_airflow_and_applies_on_restart(local):
     restarted = local.reconcile_until(path, "HEALTHY")
     assert restarted["statusReason"] == "Successfully Deployed"
     assert _gone(local, started)
-    assert any("AIRFLOW_CONN_WAREHOUSE AIRFLOW_VAR_GREETING" in line for line in local.logs(path, "scheduler"))
+    assert local.has_logged(path, "scheduler", "AIRFLOW_CONN_WAREHOUSE AIRFLOW_VAR_GREETING")
 
 
 def test_a_crashing_component_makes_the_deployment_unhealthy_until_fixed(local):
