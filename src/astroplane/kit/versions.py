@@ -30,7 +30,7 @@ from starlette.types import Scope
 
 from astroplane.kit.cache import ResponseCache
 from astroplane.kit.hot import HotRoute
-from astroplane.kit.router import AstroRouter, to_json
+from astroplane.kit.router import JSON, AstroRouter
 from astroplane.kit.unions import parse_variant
 
 Data = dict[str, Any]
@@ -121,10 +121,17 @@ class VersionedOperation:
             data = self.adaptation.request(data)
         return parse_variant(self.v1_body, data)  # type: ignore[arg-type]
 
-    def to_version(self, data: Any, extras: Data) -> Any:
+    def to_version(self, data: Any, extras: Data) -> bytes:
+        """The version's JSON for v1 response data.
+
+        v1 data holds no nulls (optional fields without value are left out), so writing only the
+        members the data set keeps them out too, while a member a hook set to None on purpose (a
+        required but nullable one) is written as null, as the version's contract asks.
+        """
         if self.adaptation.response is not None:
             data = self.adaptation.response(data, extras)
-        return self.response_adapter.validate_python(data)  # type: ignore[union-attr]
+        value = self.response_adapter.validate_python(data)  # type: ignore[union-attr]
+        return self.response_adapter.dump_json(value, by_alias=True, exclude_unset=True)  # type: ignore[union-attr]
 
     def _signature(self) -> inspect.Signature:
         hints = typing.get_type_hints(self.original, include_extras=True)
@@ -156,7 +163,8 @@ class VersionedOperation:
             result = await original(**arguments) if is_async else await run_in_threadpool(original, **arguments)
             if self.response_model is None or result is None:
                 return result
-            return self.to_version(_result_data(result, self.route.response_model), extras)
+            body = self.to_version(_result_data(result, self.route.response_model), extras)
+            return Response(body, status_code=self.route.status_code or 200, media_type=JSON)
 
         endpoint.__signature__ = signature  # type: ignore[attr-defined]
         endpoint.__name__ = f"{self.version.name.replace('-', '_')}_{original.__name__}"
@@ -183,7 +191,7 @@ class VersionedOperation:
             key = tuple(sorted(path.items()))
             cached = converted.get(key, body)
             if cached is None:
-                cached = to_json(self.to_version(json.loads(body), {}))
+                cached = self.to_version(json.loads(body), {})
                 converted.put(key, body, cached)
             return cached
 

@@ -10,13 +10,17 @@ Differences from v1, and how they are held:
   `overrideUntil` must be given but may be null (an override without an end, as v1 allows).
 - Create requests name more members as required (type, executor, runtime version, ...): the
   version's models say so, so a body missing one is refused with 400 before v1 sees it.
-- Fields only v1 has (workspace default placement, sigV4 metrics exports, environment-variable
-  objects, egress flags, ...) are left out of the version's views; v1 keeps them.
+- Fields only v1 has (workspace default placement, sigV4 settings, egress flags, ...) are left
+  out of the version's views; v1 keeps them. Two v1 values have no v1beta1 form at all: an
+  ENVIRONMENT_VARIABLE environment object is not found through v1beta1 (and left out of its lists,
+  so such a page can hold fewer items than `limit` and `totalCount` counts only this page's
+  omissions), and a SIGV4 metrics export shows no `authType` there.
 """
 
 from typing import Any, Literal
 
 from astroplane.contract import platform_v1beta1 as models
+from astroplane.kit.errors import NotFound
 from astroplane.kit.unions import advertise_discriminator
 from astroplane.kit.versions import Adaptation, ApiVersion, Data, each, one
 
@@ -63,6 +67,38 @@ def deployment(data: Data) -> Data:
     return view
 
 
+def _without_sigv4(metrics: Data | None) -> Data | None:
+    if metrics is None or metrics.get("authType") != "SIGV4":
+        return metrics
+    return {key: value for key, value in metrics.items() if key != "authType"}
+
+
+def _representable(data: Data) -> bool:
+    return data.get("objectType") != "ENVIRONMENT_VARIABLE"
+
+
+def _environment_object_view(data: Data) -> Data:
+    view = dict(data)
+    if "metricsExport" in view:
+        view["metricsExport"] = _without_sigv4(view["metricsExport"])
+    if view.get("links"):
+        view["links"] = [{**link, "metricsExportOverrides": _without_sigv4(link["metricsExportOverrides"])}
+                         if "metricsExportOverrides" in link else link for link in view["links"]]
+    return view
+
+
+def environment_object(data: Data) -> Data:
+    if not _representable(data):
+        raise NotFound("Environment object not found")
+    return _environment_object_view(data)
+
+
+def _environment_objects(data: Data, _extras: Data) -> Data:
+    items = data.get("environmentObjects") or []
+    shown = [_environment_object_view(item) for item in items if _representable(item)]
+    return {**data, "environmentObjects": shown, "totalCount": data["totalCount"] - (len(items) - len(shown))}
+
+
 OPERATIONS = [
     "GetOrganizationAuditLogs",
     "ListClusters", "CreateCluster", "DeleteCluster", "GetCluster", "UpdateCluster", "GetClusterOptions",
@@ -84,6 +120,9 @@ ADAPTATIONS = {
     "GetDeployment": Adaptation(response=one(deployment)),
     "UpdateDeployment": Adaptation(response=one(deployment)),
     "UpdateDeploymentHibernationOverride": Adaptation(response=one(_override)),
+    "ListEnvironmentObjects": Adaptation(response=_environment_objects),
+    "GetEnvironmentObject": Adaptation(response=one(environment_object)),
+    "UpdateEnvironmentObject": Adaptation(response=one(environment_object)),
 }
 
 # each variant's tag published as the full enum, as the contract does (and v1 does: kit.unions)
