@@ -45,6 +45,7 @@ class Adaptation:
     v1_operation: str | None = None  # the v1 operationId, when it is not the same
     method: str | None = None  # the version's method and path, when not the v1 route's
     path: str | None = None
+    response_model: str | None = None  # the version's response model, when not named as v1's
     request: Callable[[Data], Data] | None = None  # version body -> v1 body
     response: ResponseHook | None = None  # v1 response -> version response
     query: dict[str, Any] = field(default_factory=dict)  # version-only query parameters: name -> type
@@ -109,7 +110,8 @@ class VersionedOperation:
         self.version, self.operation_id, self.route = version, operation_id, route
         self.adaptation = version.adaptation(operation_id)
         self.original = inspect.unwrap(route.endpoint)
-        self.response_model = _version_model(version, route.response_model)
+        self.response_model = (getattr(version.models, self.adaptation.response_model)
+                               if self.adaptation.response_model else _version_model(version, route.response_model))
         self.response_adapter = TypeAdapter(self.response_model) if self.response_model is not None else None
         self.body_name: str | None = None
         self.v1_body: type[BaseModel] | None = None
