@@ -263,3 +263,30 @@ def test_labs_bulk_ranges_share_the_v1_atomicity_and_limits(api):
     ten = next(r["id"] for r in created["allowedIpAddressRanges"] if r["ipAddressRange"] == "10.1.0.0/16")
     labs.ok("DELETE", path, 204, json={"allowedIpAddressRangeIds": [ten, ten, "c" + "0" * 24]})
     assert [r["ipAddressRange"] for r in api.ok("GET", path)["allowedIpAddressRanges"]] == ["127.0.0.0/8"]
+
+
+def test_every_version_route_keeps_its_authentication(server):
+    app = server.client.app
+    checked = 0
+    for prefix, routes in app.state.api_mounts[1:]:
+        for route in routes:
+            path = prefix + route.path
+            for name in route.param_convertors:
+                path = path.replace("{" + name + "}", "c" + "0" * 24)
+            for method in route.methods:
+                assert_error(server.client.request(method, path, json={}), 401)
+                checked += 1
+    assert checked >= 29 + 31 + 3
+
+
+def test_the_cli_prints_each_api_document():
+    printed = subprocess.run([sys.executable, "-m", "astroplane.cli", "openapi", "--api", "labs-v1"],
+                             capture_output=True, text=True, timeout=120)
+    assert printed.returncode == 0, printed.stderr
+    paths = json.loads(printed.stdout)["paths"]
+    served = {op["operationId"] for item in paths.values() for op in item.values()}
+    labs = next(version for version in resources.VERSIONS if version.name == "labs-v1")
+    assert served >= set(labs.operations) and all(path.startswith(LABS + "/") for path in paths)
+    unknown = subprocess.run([sys.executable, "-m", "astroplane.cli", "openapi", "--api", "v2"],
+                             capture_output=True, text=True, timeout=120)
+    assert unknown.returncode != 0 and "platform-v1beta1" in unknown.stderr
