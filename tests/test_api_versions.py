@@ -54,11 +54,14 @@ def test_each_api_publishes_a_document_matching_its_reference(server, tmp_path):
 
 def test_a_workspace_is_one_object_in_both_apis(api):
     platform = api.at(PLATFORM)
-    made_in_v1 = make_workspace(api, "from-v1")
-    assert platform.ok("GET", f"/workspaces/{made_in_v1['id']}") == made_in_v1
+    made_in_v1 = make_workspace(api, "from-v1", defaultCloudProvider="AWS", defaultRegion="us-east-1")
+    placement = {"defaultCloudProvider": "AWS", "defaultRegion": "us-east-1"}
+    beta_view = platform.ok("GET", f"/workspaces/{made_in_v1['id']}")
+    assert beta_view == {k: v for k, v in made_in_v1.items() if k not in placement}
     changed = platform.ok("POST", f"/workspaces/{made_in_v1['id']}",
                           json={"name": "renamed", "description": "via v1beta1", "cicdEnforcedDefault": True})
-    assert api.ok("GET", f"/workspaces/{made_in_v1['id']}") == changed
+    # the update replaces what v1beta1 knows and keeps the placement only v1 has
+    assert api.ok("GET", f"/workspaces/{made_in_v1['id']}") == changed | placement
     platform.ok("DELETE", f"/workspaces/{made_in_v1['id']}", 204)
     assert_error(api.get(f"/workspaces/{made_in_v1['id']}"), 404)
 
@@ -82,6 +85,18 @@ def test_a_deployment_is_one_object_and_the_hot_read_serves_v1beta1(api):
     created = platform.ok("POST", "/deployments", json={"name": "beta", "workspaceId": workspace["id"], **STANDARD,
                                                         "workloadIdentity": identity})
     path = f"/deployments/{created['id']}"
+    queue = {"name": "default", "isDefault": True, "astroMachine": "A5", "minWorkerCount": 0, "maxWorkerCount": 2,
+             "workerConcurrency": 5}
+    v1_view = api.ok("GET", path)
+    body = {key: v1_view[key] for key in ("name", "workspaceId", "type", "executor", "isCicdEnforced",
+                                          "isDagDeployEnabled", "isHighAvailability", "schedulerSize")}
+    v1_queue = api.ok("POST", path, json=body | {"environmentVariables": [], "workerQueues": [
+        queue | {"podEphemeralStorage": "20Gi"}]})["workerQueues"][0]
+    # a v1beta1 update of the queue keeps the ephemeral storage only v1 knows
+    beta_queue = platform.ok("POST", path, json=body | {"environmentVariables": [], "workerQueues": [
+        queue | {"id": v1_queue["id"], "maxWorkerCount": 3}]})["workerQueues"][0]
+    assert "podEphemeralStorage" not in beta_queue and beta_queue["maxWorkerCount"] == 3
+    assert api.ok("GET", path)["workerQueues"][0]["podEphemeralStorage"] == "20Gi"
     v1_view = api.ok("GET", path)
     assert v1_view["name"] == "beta" and v1_view["executor"] == "CELERY"
     # v1beta1 names the workload identity without "effective"
@@ -93,10 +108,7 @@ def test_a_deployment_is_one_object_and_the_hot_read_serves_v1beta1(api):
     served = _hot_count(route, "served")
     assert platform.ok("GET", path) == first and _hot_count(route, "served") == served + 1
     # a change through v1 is seen through v1beta1 at once
-    api.ok("POST", path, json={key: v1_view[key] for key in ("name", "workspaceId", "type", "executor",
-                                                               "isCicdEnforced", "isDagDeployEnabled",
-                                                               "isHighAvailability", "schedulerSize")}
-           | {"description": "changed in v1", "environmentVariables": []})
+    api.ok("POST", path, json=body | {"description": "changed in v1", "environmentVariables": []})
     assert platform.ok("GET", path)["description"] == "changed in v1"
     listed = platform.ok("GET", f"/deployments?deploymentIds={created['id']}")
     assert listed["deployments"][0]["workloadIdentity"] == identity

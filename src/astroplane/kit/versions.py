@@ -46,7 +46,10 @@ class Adaptation:
     method: str | None = None  # the version's method and path, when not the v1 route's
     path: str | None = None
     response_model: str | None = None  # the version's response model, when not named as v1's
-    request: Callable[[Data], Data] | None = None  # version body -> v1 body
+    request: Callable[[Data, Any], Data] | None = None  # (version body, current object or None) -> v1 body
+    # the v1 operation reading the object a replacing update is about to overwrite: its view is
+    # passed to `request`, which carries over what only v1 knows (a v1beta1 client cannot send it)
+    current: str | None = None
     response: ResponseHook | None = None  # v1 response -> version response
     query: dict[str, Any] = field(default_factory=dict)  # version-only query parameters: name -> type
     v1_query: Callable[[Data, Data], None] | None = None  # (version-only values, v1 arguments): map them
@@ -106,10 +109,12 @@ def _result_data(result: Any, v1_model: Any) -> Any:
 class VersionedOperation:
     """One version operation: the v1 endpoint with the version's shapes around it."""
 
-    def __init__(self, version: ApiVersion, operation_id: str, route: APIRoute):
+    def __init__(self, version: ApiVersion, operation_id: str, route: APIRoute, reader: APIRoute | None = None):
         self.version, self.operation_id, self.route = version, operation_id, route
         self.adaptation = version.adaptation(operation_id)
         self.original = inspect.unwrap(route.endpoint)
+        self.reader = inspect.unwrap(reader.endpoint) if reader is not None else None
+        self.reader_model = reader.response_model if reader is not None else None
         self.response_model = (getattr(version.models, self.adaptation.response_model)
                                if self.adaptation.response_model else _version_model(version, route.response_model))
         self.response_adapter = TypeAdapter(self.response_model) if self.response_model is not None else None
@@ -117,10 +122,18 @@ class VersionedOperation:
         self.v1_body: type[BaseModel] | None = None
         self.endpoint = self._endpoint()
 
-    def to_v1_body(self, body: BaseModel) -> BaseModel:
+    async def _current(self, arguments: dict[str, Any]) -> Any:
+        """The v1 view of the object the request names, read with the request's own arguments."""
+        if self.reader is None:
+            return None
+        wanted = inspect.signature(self.reader).parameters
+        result = await self.reader(**{name: value for name, value in arguments.items() if name in wanted})
+        return _result_data(result, self.reader_model)
+
+    async def to_v1_body(self, body: BaseModel, arguments: dict[str, Any]) -> BaseModel:
         data = body.model_dump(by_alias=True, exclude_unset=True)
         if self.adaptation.request is not None:
-            data = self.adaptation.request(data)
+            data = self.adaptation.request(data, await self._current(arguments))
         return parse_variant(self.v1_body, data)  # type: ignore[arg-type]
 
     def to_version(self, data: Any, extras: Data) -> bytes:
@@ -161,7 +174,7 @@ class VersionedOperation:
             if adaptation.v1_query is not None:
                 adaptation.v1_query(extras, arguments)
             if self.body_name is not None:
-                arguments[self.body_name] = self.to_v1_body(arguments[self.body_name])
+                arguments[self.body_name] = await self.to_v1_body(arguments[self.body_name], arguments)
             result = await original(**arguments) if is_async else await run_in_threadpool(original, **arguments)
             if self.response_model is None or result is None:
                 return result
@@ -214,8 +227,9 @@ def build(version: ApiVersion, v1_routes: dict[str, APIRoute], own_routers: list
     router = AstroRouter()
     operations: dict[str, VersionedOperation] = {}
     for operation_id in version.operations:
-        v1_id = version.adaptation(operation_id).v1_operation or operation_id
-        operation = VersionedOperation(version, operation_id, v1_routes[v1_id])
+        adaptation = version.adaptation(operation_id)
+        reader = v1_routes[adaptation.current] if adaptation.current else None
+        operation = VersionedOperation(version, operation_id, v1_routes[adaptation.v1_operation or operation_id], reader)
         operation.register(router)
         operations[operation_id] = operation
     routes = [route for route in router.routes if isinstance(route, APIRoute)]

@@ -17,7 +17,7 @@ def token(data: Data) -> Data:
     return {**data, "type": data.get("scope")}
 
 
-def _create_token_request(data: Data) -> Data:
+def _create_token_request(data: Data, _current: None) -> Data:
     body = dict(data)
     body["scope"] = body.pop("type", None)
     return body

@@ -11,7 +11,8 @@ Differences from v1, and how they are held:
 - Create requests name more members as required (type, executor, runtime version, ...): the
   version's models say so, so a body missing one is refused with 400 before v1 sees it.
 - Fields only v1 has (workspace default placement, sigV4 settings, egress flags, ...) are left
-  out of the version's views; v1 keeps them. Two v1 values have no v1beta1 form at all: an
+  out of the version's views; v1 keeps them: where an update replaces the object (a workspace, a
+  deployment's queues) the adapter carries them over from the current object. Two v1 values have no v1beta1 form at all: an
   ENVIRONMENT_VARIABLE environment object is not found through v1beta1 (and left out of its lists,
   so such a page can hold fewer items than `limit` and `totalCount` counts only this page's
   omissions), and a SIGV4 metrics export shows no `authType` there.
@@ -99,6 +100,25 @@ def _environment_objects(data: Data, _extras: Data) -> Data:
     return {**data, "environmentObjects": shown, "totalCount": data["totalCount"] - (len(items) - len(shown))}
 
 
+WORKSPACE_PLACEMENT = ("defaultClusterId", "defaultCloudProvider", "defaultRegion")
+
+
+def _keep_workspace_placement(body: Data, current: Data) -> Data:
+    """UpdateWorkspace replaces the workspace: its default placement (v1 only) stays as it was."""
+    return {**{key: current[key] for key in WORKSPACE_PLACEMENT if key in current}, **body}
+
+
+def _keep_queue_storage(body: Data, current: Data) -> Data:
+    """UpdateDeployment replaces the queues: a kept queue keeps its ephemeral storage (v1 only)."""
+    storage = {queue["id"]: queue["podEphemeralStorage"] for queue in current.get("workerQueues") or []
+               if "podEphemeralStorage" in queue}
+    if not body.get("workerQueues"):
+        return body
+    queues = [{"podEphemeralStorage": storage[queue["id"]], **queue} if queue.get("id") in storage else queue
+              for queue in body["workerQueues"]]
+    return {**body, "workerQueues": queues}
+
+
 OPERATIONS = [
     "GetOrganizationAuditLogs",
     "ListClusters", "CreateCluster", "DeleteCluster", "GetCluster", "UpdateCluster", "GetClusterOptions",
@@ -111,6 +131,7 @@ OPERATIONS = [
 ]
 
 ADAPTATIONS = {
+    "UpdateWorkspace": Adaptation(current="GetWorkspace", request=_keep_workspace_placement),
     "ListOrganizations": Adaptation(query={"supportPlan": SupportPlanFilter}, v1_query=_support_plan_filter,
                                     response=_organizations),
     "GetOrganization": Adaptation(response=one(organization)),
@@ -118,7 +139,7 @@ ADAPTATIONS = {
     "ListDeployments": Adaptation(response=each("deployments", deployment)),
     "CreateDeployment": Adaptation(response=one(deployment)),
     "GetDeployment": Adaptation(response=one(deployment)),
-    "UpdateDeployment": Adaptation(response=one(deployment)),
+    "UpdateDeployment": Adaptation(response=one(deployment), current="GetDeployment", request=_keep_queue_storage),
     "UpdateDeploymentHibernationOverride": Adaptation(response=one(_override)),
     "ListEnvironmentObjects": Adaptation(response=_environment_objects),
     "GetEnvironmentObject": Adaptation(response=one(environment_object)),
