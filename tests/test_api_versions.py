@@ -160,7 +160,10 @@ def test_organization_support_plan_is_its_product_plan(api, server):
         session.execute(sa.update(Organization).where(Organization.id == api.org.id).values(product_plan="TRIAL"))
         session.commit()
     assert platform.ok("GET", "")["supportPlan"] == "TRIAL"
-    ids = lambda query: [o["id"] for o in platform.ok("GET", f"/platform/v1beta1/organizations{query}")["organizations"]]  # noqa: E731
+
+    def ids(query: str) -> list[str]:
+        return [o["id"] for o in platform.ok("GET", f"{PLATFORM}/organizations{query}")["organizations"]]
+
     assert ids("?supportPlan=TRIAL") == [api.org.id]
     assert ids("?supportPlan=PREMIUM") == []
     assert ids("?supportPlan=TRIAL&productPlan=TRIAL") == [api.org.id]
@@ -176,7 +179,8 @@ def test_tokens_carry_type_in_iam_and_scope_in_v1(api):
     assert created["type"] == "WORKSPACE" and "scope" not in created and created["token"]
     assert api.ok("GET", f"/tokens/{created['id']}")["scope"] == "WORKSPACE"
     # the token works on every version
-    assert api.as_token(created["token"]).at(PLATFORM).ok("GET", f"/workspaces/{workspace['id']}")["id"] == workspace["id"]
+    holder = api.as_token(created["token"]).at(PLATFORM)
+    assert holder.ok("GET", f"/workspaces/{workspace['id']}")["id"] == workspace["id"]
     _, v1_token = make_token(api, "ORGANIZATION", "ORGANIZATION_MEMBER")
     assert iam.ok("GET", f"/tokens/{v1_token['id']}")["type"] == "ORGANIZATION"
     assert {t["id"]: t["type"] for t in iam.ok("GET", "/tokens")["tokens"]}[created["id"]] == "WORKSPACE"
@@ -230,7 +234,8 @@ def test_refusals_errors_and_paging_are_the_same_on_every_version(api):
 
 def _audit_entries(api) -> list[dict]:
     raw = api.get("/audit-logs", headers={"Accept-Encoding": "identity"}).content
-    return [json.loads(line) for line in (gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw).decode().splitlines()]
+    text = (gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw).decode()
+    return [json.loads(line) for line in text.splitlines()]
 
 
 def test_ip_allow_list_and_audit_log_cover_every_version(api, server):
@@ -302,3 +307,22 @@ def test_the_cli_prints_each_api_document():
     unknown = subprocess.run([sys.executable, "-m", "astroplane.cli", "openapi", "--api", "v2"],
                              capture_output=True, text=True, timeout=120)
     assert unknown.returncode != 0 and "platform-v1beta1" in unknown.stderr
+
+
+def test_environment_objects_v1beta1_cannot_represent_stay_out_of_it(api):
+    from envobjects_helpers import create, variable
+
+    platform = api.at(PLATFORM)
+    workspace = make_workspace(api)
+    shared = create(api, variable(workspace["id"], "one", object_key="SHARED"))
+    only_v1 = create(api, variable(workspace["id"], "1", object_type="ENVIRONMENT_VARIABLE", object_key="ONLY_V1"))
+    assert platform.ok("GET", f"/environment-objects/{shared['id']}")["airflowVariable"]["value"] == "one"
+    assert_error(platform.get(f"/environment-objects/{only_v1['id']}"), 404)
+    listed = platform.ok("GET", f"/environment-objects?workspaceId={workspace['id']}")
+    assert [o["id"] for o in listed["environmentObjects"]] == [shared["id"]] and listed["totalCount"] == 1
+    # an update through v1beta1 is refused as not found, and rolled back
+    assert_error(platform.post(f"/environment-objects/{only_v1['id']}",
+                               json={"environmentVariable": {"value": "2"}}), 404)
+    assert api.ok("GET", f"/environment-objects/{only_v1['id']}")["environmentVariable"]["value"] == "1"
+    refused = platform.post("/environment-objects", json=variable(workspace["id"], object_type="ENVIRONMENT_VARIABLE"))
+    assert_error(refused, 400, "objectType")

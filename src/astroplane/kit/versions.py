@@ -14,6 +14,7 @@ Fields only the source knows are dropped (models ignore unknown fields); a field
 knows must be supplied by a hook, or validation says what is missing.
 """
 
+import functools
 import inspect
 import json
 import typing
@@ -99,11 +100,23 @@ def _version_model(version: ApiVersion, v1_model: Any) -> Any:
     raise LookupError(f"{version.name} has no model {v1_model.__name__}")
 
 
+@functools.cache
+def _adapter(model: Any) -> TypeAdapter:
+    return TypeAdapter(model)
+
+
 def _result_data(result: Any, v1_model: Any) -> Any:
+    """What a v1 endpoint returned, as the contract's data (no None members)."""
     if isinstance(result, Response):  # a body the v1 service rendered (or reused) already
         return json.loads(result.body)
-    adapter = TypeAdapter(v1_model)
+    adapter = _adapter(v1_model)
     return adapter.dump_python(adapter.validate_python(result), by_alias=True, exclude_none=True)
+
+
+async def _call(endpoint: Callable[..., Any], arguments: dict[str, Any]) -> Any:
+    if inspect.iscoroutinefunction(endpoint):
+        return await endpoint(**arguments)
+    return await run_in_threadpool(endpoint, **arguments)
 
 
 class VersionedOperation:
@@ -115,9 +128,10 @@ class VersionedOperation:
         self.original = inspect.unwrap(route.endpoint)
         self.reader = inspect.unwrap(reader.endpoint) if reader is not None else None
         self.reader_model = reader.response_model if reader is not None else None
-        self.response_model = (getattr(version.models, self.adaptation.response_model)
-                               if self.adaptation.response_model else _version_model(version, route.response_model))
-        self.response_adapter = TypeAdapter(self.response_model) if self.response_model is not None else None
+        self.reader_parameters = set(inspect.signature(self.reader).parameters) if self.reader else set()
+        named = self.adaptation.response_model
+        self.response_model = getattr(version.models, named) if named else _version_model(version, route.response_model)
+        self.response_adapter = _adapter(self.response_model) if self.response_model is not None else None
         self.body_name: str | None = None
         self.v1_body: type[BaseModel] | None = None
         self.endpoint = self._endpoint()
@@ -126,8 +140,8 @@ class VersionedOperation:
         """The v1 view of the object the request names, read with the request's own arguments."""
         if self.reader is None:
             return None
-        wanted = inspect.signature(self.reader).parameters
-        result = await self.reader(**{name: value for name, value in arguments.items() if name in wanted})
+        result = await _call(self.reader, {name: value for name, value in arguments.items()
+                                           if name in self.reader_parameters})
         return _result_data(result, self.reader_model)
 
     async def to_v1_body(self, body: BaseModel, arguments: dict[str, Any]) -> BaseModel:
@@ -167,7 +181,6 @@ class VersionedOperation:
     def _endpoint(self) -> Callable[..., Any]:
         signature = self._signature()
         original, adaptation = self.original, self.adaptation
-        is_async = inspect.iscoroutinefunction(original)
 
         async def endpoint(**arguments: Any) -> Any:
             extras = {name: arguments.pop(name) for name in adaptation.query}
@@ -175,7 +188,7 @@ class VersionedOperation:
                 adaptation.v1_query(extras, arguments)
             if self.body_name is not None:
                 arguments[self.body_name] = await self.to_v1_body(arguments[self.body_name], arguments)
-            result = await original(**arguments) if is_async else await run_in_threadpool(original, **arguments)
+            result = await _call(original, arguments)
             if self.response_model is None or result is None:
                 return result
             body = self.to_version(_result_data(result, self.route.response_model), extras)
@@ -229,7 +242,8 @@ def build(version: ApiVersion, v1_routes: dict[str, APIRoute], own_routers: list
     for operation_id in version.operations:
         adaptation = version.adaptation(operation_id)
         reader = v1_routes[adaptation.current] if adaptation.current else None
-        operation = VersionedOperation(version, operation_id, v1_routes[adaptation.v1_operation or operation_id], reader)
+        route = v1_routes[adaptation.v1_operation or operation_id]
+        operation = VersionedOperation(version, operation_id, route, reader)
         operation.register(router)
         operations[operation_id] = operation
     routes = [route for route in router.routes if isinstance(route, APIRoute)]

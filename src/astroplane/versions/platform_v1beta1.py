@@ -12,10 +12,11 @@ Differences from v1, and how they are held:
   version's models say so, so a body missing one is refused with 400 before v1 sees it.
 - Fields only v1 has (workspace default placement, sigV4 settings, egress flags, ...) are left
   out of the version's views; v1 keeps them: where an update replaces the object (a workspace, a
-  deployment's queues) the adapter carries them over from the current object. Two v1 values have no v1beta1 form at all: an
-  ENVIRONMENT_VARIABLE environment object is not found through v1beta1 (and left out of its lists,
-  so such a page can hold fewer items than `limit` and `totalCount` counts only this page's
-  omissions), and a SIGV4 metrics export shows no `authType` there.
+  deployment's queues) the adapter carries them over from the current object.
+- Two v1 values have no v1beta1 form at all: an ENVIRONMENT_VARIABLE environment object is not
+  found through v1beta1 (and left out of its lists, so such a page can hold fewer items than
+  `limit` and `totalCount` counts only this page's omissions), and a SIGV4 metrics export shows
+  no `authType` there.
 """
 
 from typing import Any, Literal
