@@ -56,9 +56,14 @@ ROUTERS: list[APIRouter] = [organizations_router, workspaces_router, tokens_rout
                             audit_router]
 # The older APIs served beside v1, each from v1's routes through its own shapes (kit.versions).
 VERSIONS: list[ApiVersion] = [platform_v1beta1.VERSION, iam_v1beta1.VERSION, labs_v1.VERSION]
-# Operations only an older API has (no v1 route to adapt), by API name: routers mounted under that
-# API's prefix and published in its document (e.g. platform v1beta1's alerts and notification channels).
-VERSION_ROUTERS: dict[str, list[APIRouter]] = {version.name: [] for version in VERSIONS}
+# Operations only an older API has (no v1 route to adapt), by API name: routers (paths without the
+# prefix, the version's own contract models) mounted under that API's prefix and published in its
+# document, e.g. platform v1beta1's alerts and notification channels, Labs v1's bulk alerts.
+VERSION_ROUTERS: dict[str, list[APIRouter]] = {
+    platform_v1beta1.VERSION.name: [],
+    iam_v1beta1.VERSION.name: [],
+    labs_v1.VERSION.name: [],
+}
 # Routes outside the Astro API's document: signed DAG uploads, runtime log ingestion, the Airflow proxy.
 INTERNAL_ROUTERS: list[APIRouter] = [deploy_uploads_router, logs_ingest_router, airflow_proxy_router]
 # GETs answered from caches when every check is known to pass (kit.hot).
