@@ -326,3 +326,19 @@ def test_environment_objects_v1beta1_cannot_represent_stay_out_of_it(api):
     assert api.ok("GET", f"/environment-objects/{only_v1['id']}")["environmentVariable"]["value"] == "1"
     refused = platform.post("/environment-objects", json=variable(workspace["id"], object_type="ENVIRONMENT_VARIABLE"))
     assert_error(refused, 400, "objectType")
+
+
+def test_every_list_and_option_read_answers_on_its_version(api):
+    workspace = make_workspace(api)
+    api.ok("POST", "/teams", json={"name": "listed"})
+    reads = {PLATFORM: ["/clusters", "/deployments", f"/environment-objects?workspaceId={workspace['id']}",
+                        "/cluster-options?provider=AWS&type=DEDICATED", "/deployment-options", "/workspaces", "",
+                        "/audit-logs"],
+             IAM: ["/roles", "/role-templates", "/teams", "/tokens", "/users", f"/users/{api.org.owner_user_id}"],
+             LABS: ["/allowed-ip-address-ranges"]}
+    for prefix, paths in reads.items():
+        for path in paths:
+            response = api.at(prefix).get(path)
+            assert response.status_code == 200 == api.get(path).status_code, (prefix, path, response.text)
+            if path != "/audit-logs":
+                assert_no_nulls(response.json())
