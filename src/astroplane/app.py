@@ -6,7 +6,7 @@ import logging
 from contextlib import asynccontextmanager
 
 import sqlalchemy as sa
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.routing import APIRoute
 from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -22,7 +22,7 @@ from astroplane.kit.errors import error_response, install_error_handlers
 from astroplane.kit.hot import HotReadMiddleware
 from astroplane.kit.middleware import BodyLimitMiddleware, MetricsMiddleware
 from astroplane.kit import versions
-from astroplane.kit.openapi import api_document, build_openapi
+from astroplane.kit.openapi import api_document, build_openapi, mounted_routes
 from astroplane.runtime import build_runtime
 from astroplane.settings import Settings, get_settings
 
@@ -80,6 +80,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         app.include_router(router)
     # the contract's routes as declared (FastAPI wraps included routers); tests and 405s read them
     app.state.api_prefix = API_PREFIX
+    app.state.api_routers = resources.ROUTERS
     app.state.api_routes = [route for router in resources.ROUTERS for route in router.routes
                             if isinstance(route, APIRoute)]
     operations = {route.operation_id: route for route in app.state.api_routes}
@@ -129,12 +130,10 @@ def version_document(app: FastAPI, name: str) -> dict:
     mounted = app.state.api_versions[name]
     documents = app.state.version_documents
     if name not in documents:
-        # the version's routes under its prefix, as the app mounts them
-        mount = APIRouter()
-        mount.include_router(mounted.router, prefix=mounted.version.prefix)
-        documents[name] = api_document(mounted.version.title, mounted.version.name.rsplit("-", 1)[-1],
-                                       f"A self-hostable server for the {mounted.version.title.split('— ')[-1]}.",
-                                       mount.routes)
+        version = mounted.version
+        documents[name] = api_document(f"astroplane — {version.label}", version.name.rsplit("-", 1)[-1],
+                                       f"A self-hostable server for the {version.label}, beside the Astro API v1.",
+                                       mounted_routes([mounted.router], version.prefix))
     return documents[name]
 
 

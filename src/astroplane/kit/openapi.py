@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
 from starlette.routing import BaseRoute
 
@@ -14,18 +14,19 @@ ERROR_STATUSES = {"400": "Bad Request", "401": "Unauthorized", "403": "Forbidden
 
 
 def build_openapi(app: FastAPI) -> dict[str, Any]:
-    """The v1 document: the app's routes but the older APIs' (each publishes its own)."""
+    """The v1 document (the older APIs publish their own)."""
     if not app.openapi_schema:
-        versions = {id(mounted.router) for mounted in app.state.api_versions.values()}
-        routes = [route for route in app.routes if id(_included(route)) not in versions]
+        routes = mounted_routes(app.state.api_routers, app.state.api_prefix)
         app.openapi_schema = api_document(app.title, app.version, app.description, routes)
     return app.openapi_schema
 
 
-def _included(route: BaseRoute) -> Any:
-    """The router an app's route entry includes (FastAPI keeps included routers as one entry)."""
-    context = getattr(route, "include_context", None)
-    return getattr(context, "included_router", None)
+def mounted_routes(routers: list[APIRouter], prefix: str) -> list[BaseRoute]:
+    """`routers`' routes as an app including them under `prefix` serves them."""
+    mount = APIRouter()
+    for router in routers:
+        mount.include_router(router, prefix=prefix)
+    return mount.routes
 
 
 def api_document(title: str, version: str, description: str, routes: list[BaseRoute],

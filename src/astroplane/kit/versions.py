@@ -63,7 +63,7 @@ class ApiVersion:
 
     name: str  # as `astroplane openapi --api NAME` knows it, e.g. "platform-v1beta1"
     prefix: str  # e.g. "/platform/v1beta1"
-    title: str
+    label: str  # e.g. "Astro Platform API v1beta1"
     models: ModuleType  # the version's generated contract models
     operations: list[str]  # operationIds this version serves from v1 routes
     adaptations: dict[str, Adaptation] = field(default_factory=dict)

@@ -47,5 +47,5 @@ ADAPTATIONS = {
     "ListTeams": Adaptation(hidden_query=frozenset({"workspaceId", "deploymentId"})),
 }
 
-VERSION = ApiVersion(name="iam-v1beta1", prefix=PREFIX, title="astroplane — Astro IAM API v1beta1",
+VERSION = ApiVersion(name="iam-v1beta1", prefix=PREFIX, label="Astro IAM API v1beta1",
                      models=models, operations=OPERATIONS, adaptations=ADAPTATIONS)

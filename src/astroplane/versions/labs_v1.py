@@ -24,5 +24,5 @@ ADAPTATIONS = {
                                                    method="DELETE", path=RANGES),
 }
 
-VERSION = ApiVersion(name="labs-v1", prefix=PREFIX, title="astroplane — Astro Labs API v1",
+VERSION = ApiVersion(name="labs-v1", prefix=PREFIX, label="Astro Labs API v1",
                      models=models, operations=OPERATIONS, adaptations=ADAPTATIONS)

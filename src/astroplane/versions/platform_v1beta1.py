@@ -152,5 +152,5 @@ advertise_discriminator(models.CreateClusterRequest, "cloudProvider", ["AWS", "A
 advertise_discriminator(models.CreateDeploymentRequest, "type", DEPLOYMENT_TYPES)
 advertise_discriminator(models.UpdateDeploymentRequest, "type", DEPLOYMENT_TYPES)
 
-VERSION = ApiVersion(name="platform-v1beta1", prefix=PREFIX, title="astroplane — Astro Platform API v1beta1",
+VERSION = ApiVersion(name="platform-v1beta1", prefix=PREFIX, label="Astro Platform API v1beta1",
                      models=models, operations=OPERATIONS, adaptations=ADAPTATIONS)
