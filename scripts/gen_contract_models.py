@@ -1,10 +1,17 @@
-"""Regenerate src/astroplane/contract/models.py from the reference Astro API v1 contract.
+"""Regenerate the contract's pydantic models under src/astroplane/contract/ from the references.
 
-The contract's shapes (names, types, enums, required-ness) are facts we match exactly, so the
-pydantic models are generated from it. Its prose is not ours to copy: descriptions and examples
-are stripped before generation.
+The contracts' shapes (names, types, enums, required-ness) are facts we match exactly, so the
+pydantic models are generated from them. Their prose is not ours to copy: descriptions and examples
+are stripped before generation. Each API version gets its own module:
 
-    python scripts/gen_contract_models.py [path/to/astro-v1.openapi.json]
+    astro-v1          -> models.py            (the Astro API v1)
+    platform-v1beta1  -> platform_v1beta1.py  (the Platform API v1beta1)
+    iam-v1beta1       -> iam_v1beta1.py       (the IAM API v1beta1)
+    labs-v1           -> labs_v1.py           (the Labs API v1)
+
+    python scripts/gen_contract_models.py                 # every API
+    python scripts/gen_contract_models.py iam-v1beta1     # one API
+    python scripts/gen_contract_models.py path/to/astro-v1.openapi.json   # v1 from another file
 """
 
 import json
@@ -14,9 +21,18 @@ import sys
 import tempfile
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-DEFAULT_REFERENCE = ROOT.parent / "shared" / "reference" / "astro-v1.openapi.json"
-OUTPUT = ROOT / "src" / "astroplane" / "contract" / "models.py"
+REFERENCES = ROOT.parent / "shared" / "reference"
+CONTRACT = ROOT / "src" / "astroplane" / "contract"
 PROSE_KEYS = {"description", "example", "examples", "summary", "title"}
+# API name -> (generated module, what its header calls it, extra generator options).
+# The older APIs keep "required and nullable" apart (`--strict-nullable`): platform v1beta1's
+# hibernation override members must be present but may be null. The v1 models predate the option.
+APIS = {
+    "astro-v1": ("models.py", "the Astro API v1 contract", []),
+    "platform-v1beta1": ("platform_v1beta1.py", "the Astro Platform API v1beta1 contract", ["--strict-nullable"]),
+    "iam-v1beta1": ("iam_v1beta1.py", "the Astro IAM API v1beta1 contract", ["--strict-nullable"]),
+    "labs-v1": ("labs_v1.py", "the Astro Labs API v1 contract", ["--strict-nullable"]),
+}
 
 
 def strip_prose(node, in_name_map=False):
@@ -32,8 +48,7 @@ def strip_prose(node, in_name_map=False):
     return node
 
 
-def main() -> None:
-    reference = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_REFERENCE
+def generate(reference: pathlib.Path, output: pathlib.Path, source: str, options: list[str]) -> None:
     document = strip_prose(json.loads(reference.read_text()))
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
         json.dump(document, handle)
@@ -42,7 +57,7 @@ def main() -> None:
             sys.executable, "-m", "datamodel_code_generator",
             "--input", handle.name,
             "--input-file-type", "openapi",
-            "--output", str(OUTPUT),
+            "--output", str(output),
             "--output-model-type", "pydantic_v2.BaseModel",
             "--base-class", "astroplane.kit.schemas.ContractModel",
             "--target-python-version", "3.11",
@@ -53,11 +68,24 @@ def main() -> None:
             "--enum-field-as-literal", "all",
             "--collapse-root-models",
             "--disable-timestamp",
-            "--custom-file-header", "# Generated from the Astro API v1 contract by scripts/gen_contract_models.py. Do not edit.",
+            "--custom-file-header",
+            f"# Generated from {source} ({reference.name}) by scripts/gen_contract_models.py. Do not edit.",
+            *options,
         ],
         check=True,
     )
+    pathlib.Path(handle.name).unlink()
+
+
+def main(arguments: list[str]) -> None:
+    if arguments and arguments[0].endswith(".json"):
+        module, source, options = APIS["astro-v1"]
+        generate(pathlib.Path(arguments[0]), CONTRACT / module, source, options)
+        return
+    for name in arguments or list(APIS):
+        module, source, options = APIS[name]
+        generate(REFERENCES / f"{name}.openapi.json", CONTRACT / module, source, options)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -116,16 +116,25 @@ class Org:
     name: str
 
 
-class Api:
-    """A client bound to one token: `api.get("/workspaces")` is relative to the org unless it starts with /v1."""
+# Where each API is mounted: paths starting with one of these are sent as they are.
+API_PREFIXES = ("/v1", "/platform/v1beta1", "/iam/v1beta1", "/labs/v1")
 
-    def __init__(self, server: Server, org: Org, token: str):
-        self.server, self.org, self.token = server, org, token
+
+class Api:
+    """A client bound to one token and one API (v1 unless `prefix` names another): `api.get("/workspaces")`
+    is relative to the org under that API, unless it starts with an API prefix."""
+
+    def __init__(self, server: Server, org: Org, token: str, prefix: str = "/v1"):
+        self.server, self.org, self.token, self.prefix = server, org, token, prefix
 
     def url(self, path: str) -> str:
-        if path.startswith("/v1") or path.startswith("/healthz") or path.startswith("/metrics"):
+        if path.startswith(API_PREFIXES) or path.startswith("/healthz") or path.startswith("/metrics"):
             return path
-        return f"/v1/organizations/{self.org.id}{path}"
+        return f"{self.prefix}/organizations/{self.org.id}{path}"
+
+    def at(self, prefix: str) -> "Api":
+        """The same client on another API version."""
+        return Api(self.server, self.org, self.token, prefix)
 
     def request(self, method: str, path: str, token: str | None = None, **kwargs):
         headers = kwargs.pop("headers", {})
@@ -144,7 +153,7 @@ class Api:
         return self.request("DELETE", path, **kw)
 
     def as_token(self, token: str) -> "Api":
-        return Api(self.server, self.org, token)
+        return Api(self.server, self.org, token, self.prefix)
 
     def ok(self, method: str, path: str, status: int = 200, **kw):
         response = self.request(method, path, **kw)

@@ -1,4 +1,5 @@
-"""The FastAPI application: the contract under /v1, plus /healthz and /metrics."""
+"""The FastAPI application: the contract under /v1, the older APIs beside it (platform v1beta1,
+IAM v1beta1, Labs v1), plus /healthz and /metrics."""
 
 import gc
 import logging
@@ -20,7 +21,8 @@ from astroplane.kit.db import Database
 from astroplane.kit.errors import error_response, install_error_handlers
 from astroplane.kit.hot import HotReadMiddleware
 from astroplane.kit.middleware import BodyLimitMiddleware, MetricsMiddleware, UnhandledErrorMiddleware
-from astroplane.kit.openapi import build_openapi
+from astroplane.kit import versions
+from astroplane.kit.openapi import api_document, build_openapi, mounted_routes
 from astroplane.runtime import build_runtime
 from astroplane.settings import Settings, get_settings
 
@@ -78,8 +80,26 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         app.include_router(router)
     # the contract's routes as declared (FastAPI wraps included routers); tests and 405s read them
     app.state.api_prefix = API_PREFIX
+    app.state.api_routers = resources.ROUTERS
     app.state.api_routes = [route for router in resources.ROUTERS for route in router.routes
                             if isinstance(route, APIRoute)]
+    operations = {route.operation_id: route for route in app.state.api_routes}
+    hot_routes = [(API_PREFIX, operations[hot.operation_id], hot, operations[hot.operation_id].path)
+                  for hot in resources.HOT_ROUTES]
+    app.state.api_mounts = [(API_PREFIX, app.state.api_routes)]
+    app.state.api_versions = {}
+    app.state.version_documents = {}
+    for version in resources.VERSIONS:
+        mounted = versions.build(version, operations, resources.VERSION_ROUTERS.get(version.name, []))
+        app.include_router(mounted.router, prefix=version.prefix)
+        app.state.api_mounts.append((version.prefix, mounted.routes))
+        app.state.api_versions[version.name] = mounted
+        by_operation = {route.operation_id: route for route in mounted.routes}
+        hot_routes += [(version.prefix, by_operation[hot.operation_id],
+                        mounted.operations[hot.operation_id].hot_route(hot),
+                        version.prefix + by_operation[hot.operation_id].path)
+                       for hot in resources.HOT_ROUTES if hot.operation_id in mounted.operations]
+        _publish_document(app, mounted)
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
 
     @app.get("/healthz", include_in_schema=False)
@@ -96,9 +116,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     def metrics():
         return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
-    operations = {route.operation_id: route for route in app.state.api_routes}
-    app.add_middleware(HotReadMiddleware, prefix=API_PREFIX,
-                       routes=[(operations[hot.operation_id], hot) for hot in resources.HOT_ROUTES])
+    app.add_middleware(HotReadMiddleware, routes=hot_routes)
     # archive uploads stream to disk under their own limit (settings.max_upload_bytes)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, exempt_prefixes=(UPLOAD_PREFIX,))
     for middleware in resources.MIDDLEWARE:
@@ -106,3 +124,23 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.add_middleware(MetricsMiddleware)
     app.add_middleware(UnhandledErrorMiddleware)
     return app
+
+
+def version_document(app: FastAPI, name: str) -> dict:
+    """The OpenAPI document of one older API (`name` as in resources.VERSIONS), built once."""
+    mounted = app.state.api_versions[name]
+    documents = app.state.version_documents
+    if name not in documents:
+        version = mounted.version
+        documents[name] = api_document(f"astroplane — {version.label}", version.name.rsplit("-", 1)[-1],
+                                       f"A self-hostable server for the {version.label}, beside the Astro API v1.",
+                                       mounted_routes([mounted.router], version.prefix))
+    return documents[name]
+
+
+def _publish_document(app: FastAPI, mounted: versions.MountedVersion) -> None:
+    name = mounted.version.name
+
+    @app.get(f"{mounted.version.prefix}/openapi.json", include_in_schema=False)
+    def document():
+        return version_document(app, name)

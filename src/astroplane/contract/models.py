@@ -1,4 +1,4 @@
-# Generated from the Astro API v1 contract by scripts/gen_contract_models.py. Do not edit.
+# Generated from the Astro API v1 contract (astro-v1.openapi.json) by scripts/gen_contract_models.py. Do not edit.
 
 from __future__ import annotations
 

@@ -2,8 +2,9 @@
 
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
+from starlette.routing import BaseRoute
 
 from astroplane.contract.models import Error
 
@@ -13,9 +14,25 @@ ERROR_STATUSES = {"400": "Bad Request", "401": "Unauthorized", "403": "Forbidden
 
 
 def build_openapi(app: FastAPI) -> dict[str, Any]:
-    if app.openapi_schema:
-        return app.openapi_schema
-    document = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+    """The v1 document (the older APIs publish their own)."""
+    if not app.openapi_schema:
+        routes = mounted_routes(app.state.api_routers, app.state.api_prefix)
+        app.openapi_schema = api_document(app.title, app.version, app.description, routes)
+    return app.openapi_schema
+
+
+def mounted_routes(routers: list[APIRouter], prefix: str) -> list[BaseRoute]:
+    """`routers`' routes as an app including them under `prefix` serves them."""
+    mount = APIRouter()
+    for router in routers:
+        mount.include_router(router, prefix=prefix)
+    return mount.routes
+
+
+def api_document(title: str, version: str, description: str, routes: list[BaseRoute],
+                 servers: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    """One API's document from its routes, with the contract's error responses."""
+    document = get_openapi(title=title, version=version, description=description, routes=routes, servers=servers)
     components = document.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
     schemas.pop("HTTPValidationError", None)
@@ -33,5 +50,4 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             for status, description in ERROR_STATUSES.items():
                 responses.setdefault(status, {"description": description,
                                               "content": {"application/json": {"schema": ERROR_REF}}})
-    app.openapi_schema = document
     return document
