@@ -74,6 +74,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     install_error_handlers(app)
     for router in resources.ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
+    for prefix, router in resources.VERSION_ONLY_ROUTERS:
+        app.include_router(router, prefix=prefix, include_in_schema=False)
     for router in resources.INTERNAL_ROUTERS:
         app.include_router(router)
     # the contract's routes as declared (FastAPI wraps included routers); tests and 405s read them

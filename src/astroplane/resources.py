@@ -4,6 +4,9 @@ from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
 from astroplane.agent_tokens import service as agent_tokens_service
+from astroplane.alerts import service as alerts_service
+from astroplane.alerts.endpoints import labs_router as alerts_labs_router
+from astroplane.alerts.endpoints import router as alerts_router
 from astroplane.agent_tokens.endpoints import router as agent_tokens_router
 from astroplane.audit import recorder as audit_recorder
 from astroplane.audit.endpoints import router as audit_router
@@ -29,6 +32,8 @@ from astroplane.kit.hot import HotRoute
 from astroplane.logs.endpoints import router as logs_router
 from astroplane.logs.ingest_endpoints import router as logs_ingest_router
 from astroplane.logs.repository import DeploymentLogRepository
+from astroplane.notification_channels import service as channels_service
+from astroplane.notification_channels.endpoints import router as channels_router
 from astroplane.organizations.endpoints import router as organizations_router
 from astroplane.rbac import repository as rbac_repository
 from astroplane.rbac.authorize import ORGANIZATION_GUARDS, register_organization_guard, register_scope_resolver
@@ -52,6 +57,10 @@ ROUTERS: list[APIRouter] = [organizations_router, workspaces_router, tokens_rout
                             clusters_router, deployments_router, deploys_router, logs_router, agent_tokens_router,
                             envobjects_router, invites_router, teams_router, roles_router, ip_ranges_router,
                             audit_router]
+# Routers that exist in one API version only (no /v1 counterpart), with that version's prefix.
+VERSION_ONLY_ROUTERS: list[tuple[str, APIRouter]] = [("/platform/v1beta1", alerts_router),
+                                                     ("/platform/v1beta1", channels_router),
+                                                     ("/labs/v1", alerts_labs_router)]
 # Routes outside the Astro API's document: signed DAG uploads, runtime log ingestion, the Airflow proxy.
 INTERNAL_ROUTERS: list[APIRouter] = [deploy_uploads_router, logs_ingest_router, airflow_proxy_router]
 # GETs answered from caches when every check is known to pass (kit.hot).
@@ -88,6 +97,7 @@ def wire() -> None:
     if envobjects_service.delete_for_deployment not in deployment_scope.DELETE_CLEANUPS:
         deployment_scope.DELETE_CLEANUPS.append(envobjects_service.delete_for_deployment)
     _wire_identity()
+    _wire_alerts()
 
 
 def _add_once(hooks: list, hook) -> None:
@@ -103,6 +113,16 @@ def _wire_identity() -> None:
         register_organization_guard(ip_ranges_service.enforce, ip_ranges_service.known_to_pass)
     _add_once(kit_db.BEFORE_COMMIT, audit_recorder.record_request)
     _add_once(users_service.SELF_INVITE_SOURCES, invites_service.self_invites)
+
+def _wire_alerts() -> None:
+    # alerts go before the channels they notify
+    _add_once(workspaces_service.DELETE_CLEANUPS, alerts_service.delete_for_workspace)
+    _add_once(workspaces_service.DELETE_CLEANUPS, channels_service.delete_for_workspace)
+    _add_once(deployment_scope.DELETE_CLEANUPS, alerts_service.delete_for_deployment)
+    _add_once(deployment_scope.DELETE_CLEANUPS, channels_service.delete_for_deployment)
+    _add_once(channels_service.DELETE_CLEANUPS, alerts_service.detach_channel)
+    _add_once(channels_service.SHARING_GUARDS, alerts_service.refuse_unsharing)
+
 
 # Background loops started with the app (the lifecycle reconciler); each returns an async stop().
 BACKGROUND: list = [start_reconciler]

@@ -61,6 +61,15 @@ def advertise_discriminator(union: type[BaseModel], field: str, values: list[str
     The contract declares the tag of every variant as the full enum (e.g. each cluster variant's
     `cloudProvider` is AWS|AZURE|GCP); validation still dispatches on the one value each accepts.
     """
+    variants = union.model_fields["root"].annotation.__args__  # type: ignore[union-attr]
+    advertise_variants(variants, field, values, required=required)
+    union.model_rebuild(force=True)
+
+
+def advertise_variants(variants: Iterable[type[BaseModel]], field: str, values: list[str], *,
+                       required: bool = True) -> None:
+    """advertise_discriminator for variants listed inline (in a list of a body) rather than in a
+    union model; rebuild the models that hold them afterwards."""
     def as_enum(schema: dict[str, Any]) -> None:
         schema.pop("const", None)
         schema["enum"] = list(values)
@@ -69,10 +78,8 @@ def advertise_discriminator(union: type[BaseModel], field: str, values: list[str
         if field in schema.get("required", []):
             schema["required"].remove(field)
 
-    variants = union.model_fields["root"].annotation.__args__  # type: ignore[union-attr]
     for variant in variants:
         variant.model_fields[field].json_schema_extra = as_enum
         if not required:  # the contract lets this tag be omitted (the server infers it)
             variant.model_config = {**variant.model_config, "json_schema_extra": optional_tag}
         variant.model_rebuild(force=True)
-    union.model_rebuild(force=True)
