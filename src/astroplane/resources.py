@@ -7,6 +7,7 @@ from astroplane.agent_tokens import service as agent_tokens_service
 from astroplane.alerts import service as alerts_service
 from astroplane.alerts.endpoints import labs_router as alerts_labs_router
 from astroplane.alerts.endpoints import router as alerts_router
+from astroplane.alerts.loop import start as start_alert_loop
 from astroplane.agent_tokens.endpoints import router as agent_tokens_router
 from astroplane.audit import recorder as audit_recorder
 from astroplane.audit.endpoints import router as audit_router
@@ -125,4 +126,4 @@ def _wire_alerts() -> None:
 
 
 # Background loops started with the app (the lifecycle reconciler); each returns an async stop().
-BACKGROUND: list = [start_reconciler]
+BACKGROUND: list = [start_reconciler, start_alert_loop]

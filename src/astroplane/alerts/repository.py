@@ -21,6 +21,10 @@ class AlertRepository:
         row = self.session.get(Alert, alert_id)
         return row if row is not None and row.organization_id == organization_id else None
 
+    def among_ids(self, alert_ids: set[str]) -> dict[str, Alert]:
+        """Alerts of any organization (the alert loop works across them)."""
+        return {row.id: row for row in self.session.scalars(sa.select(Alert).where(Alert.id.in_(alert_ids)))}
+
     def among(self, organization_id: str, alert_ids: list[str]) -> dict[str, Alert]:
         rows = self.session.scalars(sa.select(Alert).where(Alert.organization_id == organization_id,
                                                            Alert.id.in_(alert_ids)))
@@ -102,6 +106,9 @@ class FiringRepository:
 
     def __init__(self, session: Session):
         self.session = session
+
+    def deployments_with_alerts(self) -> list[str]:
+        return list(self.session.scalars(sa.select(Alert.deployment_id).distinct()))
 
     def rules_on(self, deployment_ids: list[str]) -> list[Alert]:
         return list(self.session.scalars(sa.select(Alert).where(Alert.deployment_id.in_(deployment_ids))))
