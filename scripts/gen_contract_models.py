@@ -24,12 +24,14 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 REFERENCES = ROOT.parent / "shared" / "reference"
 CONTRACT = ROOT / "src" / "astroplane" / "contract"
 PROSE_KEYS = {"description", "example", "examples", "summary", "title"}
-# API name -> (generated module, what its header calls it)
+# API name -> (generated module, what its header calls it, extra generator options).
+# The older APIs keep "required and nullable" apart (`--strict-nullable`): platform v1beta1's
+# hibernation override members must be present but may be null. The v1 models predate the option.
 APIS = {
-    "astro-v1": ("models.py", "the Astro API v1 contract"),
-    "platform-v1beta1": ("platform_v1beta1.py", "the Astro Platform API v1beta1 contract"),
-    "iam-v1beta1": ("iam_v1beta1.py", "the Astro IAM API v1beta1 contract"),
-    "labs-v1": ("labs_v1.py", "the Astro Labs API v1 contract"),
+    "astro-v1": ("models.py", "the Astro API v1 contract", []),
+    "platform-v1beta1": ("platform_v1beta1.py", "the Astro Platform API v1beta1 contract", ["--strict-nullable"]),
+    "iam-v1beta1": ("iam_v1beta1.py", "the Astro IAM API v1beta1 contract", ["--strict-nullable"]),
+    "labs-v1": ("labs_v1.py", "the Astro Labs API v1 contract", ["--strict-nullable"]),
 }
 
 
@@ -46,7 +48,7 @@ def strip_prose(node, in_name_map=False):
     return node
 
 
-def generate(reference: pathlib.Path, output: pathlib.Path, source: str) -> None:
+def generate(reference: pathlib.Path, output: pathlib.Path, source: str, options: list[str]) -> None:
     document = strip_prose(json.loads(reference.read_text()))
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
         json.dump(document, handle)
@@ -68,6 +70,7 @@ def generate(reference: pathlib.Path, output: pathlib.Path, source: str) -> None
             "--disable-timestamp",
             "--custom-file-header",
             f"# Generated from {source} ({reference.name}) by scripts/gen_contract_models.py. Do not edit.",
+            *options,
         ],
         check=True,
     )
@@ -76,12 +79,12 @@ def generate(reference: pathlib.Path, output: pathlib.Path, source: str) -> None
 
 def main(arguments: list[str]) -> None:
     if arguments and arguments[0].endswith(".json"):
-        module, source = APIS["astro-v1"]
-        generate(pathlib.Path(arguments[0]), CONTRACT / module, source)
+        module, source, options = APIS["astro-v1"]
+        generate(pathlib.Path(arguments[0]), CONTRACT / module, source, options)
         return
     for name in arguments or list(APIS):
-        module, source = APIS[name]
-        generate(REFERENCES / f"{name}.openapi.json", CONTRACT / module, source)
+        module, source, options = APIS[name]
+        generate(REFERENCES / f"{name}.openapi.json", CONTRACT / module, source, options)
 
 
 if __name__ == "__main__":

@@ -1,11 +1,12 @@
-"""The FastAPI application: the contract under /v1, plus /healthz and /metrics."""
+"""The FastAPI application: the contract under /v1, the older APIs beside it (platform v1beta1,
+IAM v1beta1, Labs v1), plus /healthz and /metrics."""
 
 import gc
 import logging
 from contextlib import asynccontextmanager
 
 import sqlalchemy as sa
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.routing import APIRoute
 from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -20,7 +21,8 @@ from astroplane.kit.db import Database
 from astroplane.kit.errors import error_response, install_error_handlers
 from astroplane.kit.hot import HotReadMiddleware
 from astroplane.kit.middleware import BodyLimitMiddleware, MetricsMiddleware
-from astroplane.kit.openapi import build_openapi
+from astroplane.kit import versions
+from astroplane.kit.openapi import api_document, build_openapi
 from astroplane.runtime import build_runtime
 from astroplane.settings import Settings, get_settings
 
@@ -74,14 +76,29 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     install_error_handlers(app)
     for router in resources.ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
-    for prefix, router in resources.VERSION_ONLY_ROUTERS:
-        app.include_router(router, prefix=prefix, include_in_schema=False)
     for router in resources.INTERNAL_ROUTERS:
         app.include_router(router)
     # the contract's routes as declared (FastAPI wraps included routers); tests and 405s read them
     app.state.api_prefix = API_PREFIX
     app.state.api_routes = [route for router in resources.ROUTERS for route in router.routes
                             if isinstance(route, APIRoute)]
+    operations = {route.operation_id: route for route in app.state.api_routes}
+    hot_routes = [(API_PREFIX, operations[hot.operation_id], hot, operations[hot.operation_id].path)
+                  for hot in resources.HOT_ROUTES]
+    app.state.api_mounts = [(API_PREFIX, app.state.api_routes)]
+    app.state.api_versions = {}
+    app.state.version_documents = {}
+    for version in resources.VERSIONS:
+        mounted = versions.build(version, operations, resources.VERSION_ROUTERS.get(version.name, []))
+        app.include_router(mounted.router, prefix=version.prefix)
+        app.state.api_mounts.append((version.prefix, mounted.routes))
+        app.state.api_versions[version.name] = mounted
+        by_operation = {route.operation_id: route for route in mounted.routes}
+        hot_routes += [(version.prefix, by_operation[hot.operation_id],
+                        mounted.operations[hot.operation_id].hot_route(hot),
+                        version.prefix + by_operation[hot.operation_id].path)
+                       for hot in resources.HOT_ROUTES if hot.operation_id in mounted.operations]
+        _publish_document(app, mounted)
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
 
     @app.get("/healthz", include_in_schema=False)
@@ -98,12 +115,32 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     def metrics():
         return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
-    operations = {route.operation_id: route for route in app.state.api_routes}
-    app.add_middleware(HotReadMiddleware, prefix=API_PREFIX,
-                       routes=[(operations[hot.operation_id], hot) for hot in resources.HOT_ROUTES])
+    app.add_middleware(HotReadMiddleware, routes=hot_routes)
     # archive uploads stream to disk under their own limit (settings.max_upload_bytes)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, exempt_prefixes=(UPLOAD_PREFIX,))
     for middleware in resources.MIDDLEWARE:
         app.add_middleware(middleware)
     app.add_middleware(MetricsMiddleware)
     return app
+
+
+def version_document(app: FastAPI, name: str) -> dict:
+    """The OpenAPI document of one older API (`name` as in resources.VERSIONS), built once."""
+    mounted = app.state.api_versions[name]
+    documents = app.state.version_documents
+    if name not in documents:
+        # the version's routes under its prefix, as the app mounts them
+        mount = APIRouter()
+        mount.include_router(mounted.router, prefix=mounted.version.prefix)
+        documents[name] = api_document(mounted.version.title, mounted.version.name.rsplit("-", 1)[-1],
+                                       f"A self-hostable server for the {mounted.version.title.split('— ')[-1]}.",
+                                       mount.routes)
+    return documents[name]
+
+
+def _publish_document(app: FastAPI, mounted: versions.MountedVersion) -> None:
+    name = mounted.version.name
+
+    @app.get(f"{mounted.version.prefix}/openapi.json", include_in_schema=False)
+    def document():
+        return version_document(app, name)

@@ -172,13 +172,19 @@ def runtime_install(airflow_version: Annotated[str | None, typer.Option(
 
 
 @app.command()
-def openapi() -> None:
-    """Print the OpenAPI document without starting a server or touching a database."""
-    from astroplane.app import create_app
+def openapi(api: Annotated[str, typer.Option(
+        help="Which API: v1, or an older one (platform-v1beta1, iam-v1beta1, labs-v1)")] = "v1") -> None:
+    """Print an API's OpenAPI document without starting a server or touching a database."""
+    from astroplane.app import create_app, version_document
     from astroplane.settings import Settings
 
     settings = Settings(database_url="sqlite://", run_reconciler=False, signing_key="x" * 32)
-    typer.echo(json.dumps(create_app(settings).openapi(), indent=2))
+    server = create_app(settings)
+    if api != "v1" and api not in server.state.api_versions:
+        known = ", ".join(["v1", *server.state.api_versions])
+        raise typer.BadParameter(f"unknown API {api!r} (known: {known})", param_hint="--api")
+    document = server.openapi() if api == "v1" else version_document(server, api)
+    typer.echo(json.dumps(document, indent=2))
 
 
 if __name__ == "__main__":

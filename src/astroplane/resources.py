@@ -30,6 +30,7 @@ from astroplane.ip_ranges import service as ip_ranges_service
 from astroplane.ip_ranges.endpoints import router as ip_ranges_router
 from astroplane.kit import db as kit_db
 from astroplane.kit.hot import HotRoute
+from astroplane.kit.versions import ApiVersion
 from astroplane.logs.endpoints import router as logs_router
 from astroplane.logs.ingest_endpoints import router as logs_ingest_router
 from astroplane.logs.repository import DeploymentLogRepository
@@ -49,6 +50,7 @@ from astroplane.teams.repository import teams_of_user
 from astroplane.tokens.endpoints import router as tokens_router
 from astroplane.tokens.repository import ApiTokenRepository
 from astroplane.users import service as users_service
+from astroplane.versions import iam_v1beta1, labs_v1, platform_v1beta1
 from astroplane.users.endpoints import router as users_router
 from astroplane.workspaces import service as workspaces_service
 from astroplane.workspaces.endpoints import router as workspaces_router
@@ -58,10 +60,13 @@ ROUTERS: list[APIRouter] = [organizations_router, workspaces_router, tokens_rout
                             clusters_router, deployments_router, deploys_router, logs_router, agent_tokens_router,
                             envobjects_router, invites_router, teams_router, roles_router, ip_ranges_router,
                             audit_router]
-# Routers that exist in one API version only (no /v1 counterpart), with that version's prefix.
-VERSION_ONLY_ROUTERS: list[tuple[str, APIRouter]] = [("/platform/v1beta1", alerts_router),
-                                                     ("/platform/v1beta1", channels_router),
-                                                     ("/labs/v1", alerts_labs_router)]
+# The older APIs served beside v1, each from v1's routes through its own shapes (kit.versions).
+VERSIONS: list[ApiVersion] = [platform_v1beta1.VERSION, iam_v1beta1.VERSION, labs_v1.VERSION]
+# Operations only an older API has (no v1 route to adapt), by API name: routers mounted under that
+# API's prefix and published in its document (e.g. platform v1beta1's alerts and notification channels).
+VERSION_ROUTERS: dict[str, list[APIRouter]] = {version.name: [] for version in VERSIONS}
+VERSION_ROUTERS["platform-v1beta1"] += [alerts_router, channels_router]
+VERSION_ROUTERS["labs-v1"] += [alerts_labs_router]
 # Routes outside the Astro API's document: signed DAG uploads, runtime log ingestion, the Airflow proxy.
 INTERNAL_ROUTERS: list[APIRouter] = [deploy_uploads_router, logs_ingest_router, airflow_proxy_router]
 # GETs answered from caches when every check is known to pass (kit.hot).

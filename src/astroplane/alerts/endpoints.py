@@ -8,6 +8,7 @@ from astroplane.alerts import schemas, service
 from astroplane.kit.db import SessionDep
 from astroplane.kit.pagination import list_params
 from astroplane.kit.router import AstroRouter
+from astroplane.kit.unions import RawBody
 from astroplane.rbac.authorize import permission
 
 router = AstroRouter(tags=["alerts"])
@@ -46,8 +47,8 @@ async def get_alert(session: SessionDep, auth: OrganizationMember, alertId: str)
 
 @router.post(PATH + "/{alertId}", operation_id="UpdateAlert", response_model=schemas.Alert)
 async def update_alert(session: SessionDep, auth: OrganizationMember, alertId: str,
-                       body: schemas.UpdateAlertRequest):
-    return service.update_alert(session, auth, alertId, body)
+                       body: schemas.UpdateAlertRequest, raw: RawBody):
+    return service.update_alert(session, auth, alertId, body, raw)
 
 
 @router.delete(PATH + "/{alertId}", operation_id="DeleteAlert", status_code=204, response_class=Response)
@@ -70,8 +71,9 @@ async def labs_create_alerts(session: SessionDep, auth: OrganizationMember, body
 
 @labs_router.post("/organizations/{organizationId}/update-alerts", operation_id="LabsUpdateAlerts",
                   response_model=schemas.AlertsList)
-async def labs_update_alerts(session: SessionDep, auth: OrganizationMember, body: schemas.LabsUpdateAlertsRequest):
-    return service.bulk_update(session, auth, body)
+async def labs_update_alerts(session: SessionDep, auth: OrganizationMember, body: schemas.LabsUpdateAlertsRequest,
+                             raw: RawBody):
+    return service.bulk_update(session, auth, body, raw)
 
 
 @labs_router.post("/organizations/{organizationId}/delete-alerts", operation_id="LabsDeleteAlerts",

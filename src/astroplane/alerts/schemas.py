@@ -1,4 +1,6 @@
-from typing import Literal
+from typing import Annotated, Literal
+
+from pydantic import Field, RootModel
 
 from astroplane.contract import labs_v1 as labs
 from astroplane.contract import platform_v1beta1 as contract
@@ -6,19 +8,31 @@ from astroplane.contract.platform_v1beta1 import (  # noqa: F401 - the contract'
     AlertNotificationChannel,
     CreateAlertRequest,
     PatternMatchRequest,
-    UpdateAlertRequest,
 )
 from astroplane.kit.schemas import ContractModel
-from astroplane.kit.unions import advertise_discriminator, advertise_variants
+from astroplane.kit.unions import advertise_discriminator, advertise_variants, with_optional_tag
 
 ALERT_TYPES = ["DAG_DURATION", "DAG_FAILURE", "DAG_SUCCESS", "DAG_TIMELINESS", "TASK_DURATION", "TASK_FAILURE"]
 _KINDS = ("DagDuration", "DagFailure", "DagSuccess", "DagTimeliness", "TaskDuration", "TaskFailure")
+# an update may leave out its type (the contract makes it optional): the stored alert's type applies
+UPDATE_VARIANTS = {module: {alert_type: getattr(module, f"Update{kind}AlertRequest")
+                            for alert_type, kind in zip(ALERT_TYPES, _KINDS)} for module in (contract, labs)}
 advertise_discriminator(contract.CreateAlertRequest, "type", ALERT_TYPES)
-advertise_discriminator(contract.UpdateAlertRequest, "type", ALERT_TYPES)
-advertise_variants([getattr(labs, f"{verb}{kind}AlertRequest") for verb in ("Create", "Update") for kind in _KINDS],
-                   "type", ALERT_TYPES)
+advertise_variants([getattr(labs, f"Create{kind}AlertRequest") for kind in _KINDS], "type", ALERT_TYPES)
 labs.CreateAlertsRequest.model_rebuild(force=True)
-labs.UpdateAlertsRequest.model_rebuild(force=True)
+
+
+class _LabsUpdateAlertRequest(RootModel[Annotated[
+        labs.UpdateDagDurationAlertRequest | labs.UpdateDagFailureAlertRequest | labs.UpdateDagSuccessAlertRequest
+        | labs.UpdateDagTimelinessAlertRequest | labs.UpdateTaskDurationAlertRequest
+        | labs.UpdateTaskFailureAlertRequest, Field(discriminator="type")]]):
+    pass
+
+
+UpdateAlertRequest = with_optional_tag(contract.UpdateAlertRequest, "type", "DAG_FAILURE", ("rules",))
+LabsUpdateAlertRequest = with_optional_tag(_LabsUpdateAlertRequest, "type", "DAG_FAILURE", ("rules",))
+advertise_discriminator(UpdateAlertRequest, "type", ALERT_TYPES, required=False)
+advertise_discriminator(LabsUpdateAlertRequest, "type", ALERT_TYPES, required=False)
 
 # The reference declares each response enum of a pattern match as one space-joined string (a
 # generator's artefact). Responses carry the real values; the artefact stays in the published enum
@@ -51,5 +65,8 @@ class AlertsList(ContractModel):
 
 
 LabsCreateAlertsRequest = labs.CreateAlertsRequest
-LabsUpdateAlertsRequest = labs.UpdateAlertsRequest
+
+
+class LabsUpdateAlertsRequest(labs.UpdateAlertsRequest):
+    alerts: Annotated[list[LabsUpdateAlertRequest], Field(max_length=30)]  # type: ignore[assignment, valid-type]
 LabsDeleteAlertsRequest = labs.DeleteAlertsRequest

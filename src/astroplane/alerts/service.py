@@ -19,6 +19,7 @@ from astroplane.deployments.models import Deployment
 from astroplane.kit.errors import BadRequest, NotFound
 from astroplane.kit.ids import is_id
 from astroplane.kit.pagination import ListParams
+from astroplane.kit.unions import parse_variant
 from astroplane.notification_channels import service as channels
 from astroplane.notification_channels.models import NotificationChannel
 from astroplane.notification_channels.repository import NotificationChannelRepository
@@ -195,26 +196,35 @@ def _apply_update(session: Session, auth: AuthContext, row: Alert, request: Any,
     return channel_ids
 
 
-def update_alert(session: Session, auth: AuthContext, alert_id: str, body: Any) -> schemas.Alert:
+def _update_request(body: Any, raw: dict[str, Any], row: Alert, module) -> Any:
+    """The update as the variant of the alert's type (a body may leave out its type)."""
+    if body.tag_given:
+        return body.root
+    return parse_variant(schemas.UPDATE_VARIANTS[module][row.alert_type], {**raw, "type": row.alert_type})
+
+
+def update_alert(session: Session, auth: AuthContext, alert_id: str, body: Any, raw: dict[str, Any]) -> schemas.Alert:
     row = _load(session, auth, alert_id, "update")
-    channel_ids = _apply_update(session, auth, row, body.root)
+    channel_ids = _apply_update(session, auth, row, _update_request(body, raw, row, schemas.contract))
     session.flush()
     if channel_ids is not None:
         AlertRepository(session).set_channels(row.id, channel_ids)
     return _render_many(session, [row])[0]
 
 
-def bulk_update(session: Session, auth: AuthContext, body: Any) -> schemas.AlertsList:
+def bulk_update(session: Session, auth: AuthContext, body: Any, raw: dict[str, Any]) -> schemas.AlertsList:
     if not 1 <= len(body.alerts) <= MAX_BULK_WRITE:
         raise BadRequest(f"alerts must hold 1 to {MAX_BULK_WRITE} alerts", field="alerts")
     rows, changes = [], []
-    for index, item in enumerate(body.alerts):
+    for index, given in enumerate(body.alerts):
         prefix = f"alerts[{index}]."
+        item = given.root
         if not item.id:
             raise BadRequest(f"{prefix}id is required to update alerts in bulk", field=f"{prefix}id")
         if item.id in {row.id for row in rows}:
             raise BadRequest(f"{prefix}id: alert {item.id} is updated twice", field=f"{prefix}id")
         row = _load(session, auth, item.id, "update")
+        item = _update_request(given, raw["alerts"][index], row, schemas.labs)
         changes.append(_apply_update(session, auth, row, item, prefix))
         rows.append(row)
     session.flush()

@@ -134,9 +134,9 @@ class DeploymentEnvironmentVariableRequest(ContractModel):
 
 
 class DeploymentHibernationOverride(ContractModel):
-    isActive: bool
-    isHibernating: bool
-    overrideUntil: AwareDatetime
+    isActive: Annotated[bool | None, Field(...)]
+    isHibernating: Annotated[bool | None, Field(...)]
+    overrideUntil: Annotated[AwareDatetime | None, Field(...)]
 
 
 class DeploymentHibernationOverrideRequest(ContractModel):
@@ -240,8 +240,8 @@ class OpsgenieNotificationChannelDefinition(ContractModel):
 
 
 class OverrideDeploymentHibernationBody(ContractModel):
-    isHibernating: bool
-    overrideUntil: AwareDatetime
+    isHibernating: Annotated[bool | None, Field(...)]
+    overrideUntil: Annotated[AwareDatetime | None, Field(...)]
 
 
 class PagerDutyNotificationChannelDefinition(ContractModel):

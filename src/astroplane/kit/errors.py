@@ -108,15 +108,15 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
 
 def allowed_methods(request: Request) -> list[str]:
     """Every method some API route serves on this path (one path's methods are separate routes)."""
-    prefix = getattr(request.app.state, "api_prefix", "")
-    path = request.url.path
-    if not path.startswith(prefix):
-        return []
-    path = path[len(prefix):]
     methods: set[str] = set()
-    for route in getattr(request.app.state, "api_routes", ()):
-        if route.path_regex.match(path):
-            methods |= route.methods
+    for prefix, routes in getattr(request.app.state, "api_mounts", ()):
+        path = request.url.path
+        if not path.startswith(prefix + "/"):
+            continue
+        path = path[len(prefix):]
+        for route in routes:
+            if route.path_regex.match(path):
+                methods |= route.methods
     return sorted(methods)
 
 

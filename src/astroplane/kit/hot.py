@@ -50,12 +50,13 @@ class HotReadMiddleware:
     route is put in the scope, as routing would, so metrics label it with its template.
     """
 
-    def __init__(self, app: ASGIApp, prefix: str, routes: list[tuple[Any, HotRoute]]):
+    def __init__(self, app: ASGIApp, routes: list[tuple[str, Any, HotRoute, str]]):
         self.app = app
-        # routes as declared in their router, mounted under `prefix`, with their two counters
+        # (prefix, route as declared in its router, hot route, counter label): the route mounted
+        # under its API's prefix, with its two counters
         self.routes = [(compile_path(prefix + api_route.path)[0], api_route, hot,
-                        HOT_READS.labels(api_route.path, "served"), HOT_READS.labels(api_route.path, "passed"))
-                       for api_route, hot in routes]
+                        HOT_READS.labels(label, "served"), HOT_READS.labels(label, "passed"))
+                       for prefix, api_route, hot, label in routes]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET":

@@ -4,6 +4,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from starlette.routing import BaseRoute
 
 from astroplane.contract.models import Error
 
@@ -13,9 +14,24 @@ ERROR_STATUSES = {"400": "Bad Request", "401": "Unauthorized", "403": "Forbidden
 
 
 def build_openapi(app: FastAPI) -> dict[str, Any]:
-    if app.openapi_schema:
-        return app.openapi_schema
-    document = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+    """The v1 document: the app's routes but the older APIs' (each publishes its own)."""
+    if not app.openapi_schema:
+        versions = {id(mounted.router) for mounted in app.state.api_versions.values()}
+        routes = [route for route in app.routes if id(_included(route)) not in versions]
+        app.openapi_schema = api_document(app.title, app.version, app.description, routes)
+    return app.openapi_schema
+
+
+def _included(route: BaseRoute) -> Any:
+    """The router an app's route entry includes (FastAPI keeps included routers as one entry)."""
+    context = getattr(route, "include_context", None)
+    return getattr(context, "included_router", None)
+
+
+def api_document(title: str, version: str, description: str, routes: list[BaseRoute],
+                 servers: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    """One API's document from its routes, with the contract's error responses."""
+    document = get_openapi(title=title, version=version, description=description, routes=routes, servers=servers)
     components = document.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
     schemas.pop("HTTPValidationError", None)
@@ -33,5 +49,4 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             for status, description in ERROR_STATUSES.items():
                 responses.setdefault(status, {"description": description,
                                               "content": {"application/json": {"schema": ERROR_REF}}})
-    app.openapi_schema = document
     return document

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, PrivateAttr, RootModel, ValidationError, model_validator
 
 from astroplane.kit.errors import BadRequest
 
@@ -83,3 +83,31 @@ def advertise_variants(variants: Iterable[type[BaseModel]], field: str, values: 
         if not required:  # the contract lets this tag be omitted (the server infers it)
             variant.model_config = {**variant.model_config, "json_schema_extra": optional_tag}
         variant.model_rebuild(force=True)
+
+
+def with_optional_tag(union: type[RootModel], field: str, placeholder: str,
+                      variant_fields: tuple[str, ...] = ()) -> type[RootModel]:
+    """The union, accepting a body without its tag: parsed as the `placeholder` variant (leaving out
+    `variant_fields`, whose shape depends on the variant), with `tag_given` False, so the service
+    parses the raw body again as the variant it knows applies (e.g. the stored object's type on an
+    update). Publish the tag as optional with advertise_discriminator(..., required=False)."""
+
+    class OptionalTag(union):  # type: ignore[valid-type, misc]
+        _tag_given: bool = PrivateAttr(default=True)
+
+        @model_validator(mode="wrap")
+        @classmethod
+        def _infer_later(cls, data: Any, handler):
+            if isinstance(data, dict) and data.get(field) is None:
+                kept = {name: value for name, value in data.items() if name not in variant_fields}
+                parsed = handler({**kept, field: placeholder})
+                parsed._tag_given = False
+                return parsed
+            return handler(data)
+
+        @property
+        def tag_given(self) -> bool:
+            return self._tag_given
+
+    OptionalTag.__name__ = OptionalTag.__qualname__ = union.__name__
+    return OptionalTag

@@ -7,6 +7,7 @@ from fastapi import Query, Response
 from astroplane.kit.db import SessionDep
 from astroplane.kit.pagination import list_params
 from astroplane.kit.router import AstroRouter
+from astroplane.kit.unions import RawBody
 from astroplane.notification_channels import schemas, service
 from astroplane.rbac.authorize import permission
 
@@ -49,8 +50,8 @@ async def get_notification_channel(session: SessionDep, auth: OrganizationMember
 @router.post(PATH + "/{notificationChannelId}", operation_id="UpdateNotificationChannel",
              response_model=schemas.NotificationChannel)
 async def update_notification_channel(session: SessionDep, auth: OrganizationMember, notificationChannelId: str,
-                                      body: schemas.UpdateNotificationChannelRequest):
-    return service.update_channel(session, auth, notificationChannelId, body)
+                                      body: schemas.UpdateNotificationChannelRequest, raw: RawBody):
+    return service.update_channel(session, auth, notificationChannelId, body, raw)
 
 
 @router.delete(PATH + "/{notificationChannelId}", operation_id="DeleteNotificationChannel", status_code=204,

@@ -14,9 +14,8 @@ from astroplane.contract.platform_v1beta1 import (  # noqa: F401 - the contract'
     OpsgenieNotificationChannelDefinition,
     PagerDutyNotificationChannelDefinition,
     SlackNotificationChannelDefinition,
-    UpdateNotificationChannelRequest,
 )
-from astroplane.kit.unions import advertise_discriminator
+from astroplane.kit.unions import advertise_discriminator, with_optional_tag
 
 CHANNEL_TYPES = ["DAG_TRIGGER", "EMAIL", "OPSGENIE", "PAGERDUTY", "SLACK"]
 ENTITY_TYPES = ["DEPLOYMENT", "ORGANIZATION", "WORKSPACE"]
@@ -30,4 +29,12 @@ SECRET_FIELDS = {"DAG_TRIGGER": ("deploymentApiToken",), "OPSGENIE": ("apiKey",)
                  "PAGERDUTY": ("integrationKey",), "SLACK": ("webhookUrl",), "EMAIL": ()}
 
 advertise_discriminator(contract.CreateNotificationChannelRequest, "type", CHANNEL_TYPES)
-advertise_discriminator(contract.UpdateNotificationChannelRequest, "type", CHANNEL_TYPES)
+# an update may leave out its type (the contract makes it optional): the stored channel's type applies
+UPDATE_VARIANTS = {"DAG_TRIGGER": contract.UpdateDagTriggerNotificationChannelRequest,
+                   "EMAIL": contract.UpdateEmailNotificationChannelRequest,
+                   "OPSGENIE": contract.UpdateOpsgenieNotificationChannelRequest,
+                   "PAGERDUTY": contract.UpdatePagerDutyNotificationChannelRequest,
+                   "SLACK": contract.UpdateSlackNotificationChannelRequest}
+UpdateNotificationChannelRequest = with_optional_tag(contract.UpdateNotificationChannelRequest, "type", "EMAIL",
+                                                     ("definition",))
+advertise_discriminator(UpdateNotificationChannelRequest, "type", CHANNEL_TYPES, required=False)

@@ -19,6 +19,7 @@ from astroplane.auth.subjects import SubjectProfiles
 from astroplane.deployments.models import Deployment
 from astroplane.kit.errors import BadRequest, NotFound
 from astroplane.kit.pagination import ListParams
+from astroplane.kit.unions import parse_variant
 from astroplane.notification_channels import schemas
 from astroplane.notification_channels.models import NotificationChannel
 from astroplane.notification_channels.repository import (DEPLOYMENT, ORGANIZATION, WORKSPACE,
@@ -138,7 +139,7 @@ def _entity_target(session: Session, organization_id: str, entity_type: str, ent
 # ---------------------------------------------------------------- operations
 
 def create_channel(session: Session, auth: AuthContext, body: Any) -> schemas.NotificationChannel:
-    request = body.root if hasattr(body, "root") else body
+    request = body.root
     target = _entity_target(session, auth.organization_id, request.entityType, request.entityId)
     auth.principal.require(_permission(request.entityType, "create"), target)
     _check_name(request.name)
@@ -165,9 +166,12 @@ def get_channel(session: Session, auth: AuthContext, channel_id: str) -> schemas
     return _render(session, load(session, auth, channel_id, "get"))
 
 
-def update_channel(session: Session, auth: AuthContext, channel_id: str, body: Any) -> schemas.NotificationChannel:
-    request = body.root if hasattr(body, "root") else body
+def update_channel(session: Session, auth: AuthContext, channel_id: str, body: Any, raw: dict[str, Any]
+                   ) -> schemas.NotificationChannel:
     row = load(session, auth, channel_id, "update")
+    # a body may leave out its type: the stored channel's type applies
+    request = body.root if body.tag_given else parse_variant(schemas.UPDATE_VARIANTS[row.channel_type],
+                                                               {**raw, "type": row.channel_type})
     if request.type != row.channel_type:
         raise BadRequest(f"type: a {row.channel_type} channel cannot become {request.type}; create a new channel",
                          field="type")
