@@ -31,7 +31,6 @@ from astroplane.auth.dependencies import load_principal
 from astroplane.deployments import scope as deployment_scope
 from astroplane.kit.errors import AstroError
 from astroplane.kit.ids import new_id
-from astroplane.kit.time import utcnow
 from astroplane.notification_channels.service import definition_of
 
 log = logging.getLogger("astroplane.alerts")
@@ -41,6 +40,11 @@ CLAIM_SECONDS = 120  # a delivery claimed by a server that then died is free aga
 OVERLAP = dt.timedelta(seconds=30)  # each read goes back this far before the last one (clock skew, slow commits)
 HISTORY = dt.timedelta(days=7)  # never read further back than this
 BATCH = 50
+
+
+def _now() -> dt.datetime:
+    """Now, to the microsecond (kit.time.utcnow keeps seconds, too coarse for retry back-off)."""
+    return dt.datetime.now(dt.UTC)
 
 
 class AlertLoop:
@@ -71,7 +75,7 @@ class AlertLoop:
             return found
 
     async def _evaluate(self, deployment_id: str, deployment_rules: list[rules.Rule]) -> None:
-        started = utcnow()
+        started = _now()
         earliest = max(min(rule.since for rule in deployment_rules), started - HISTORY)
         since = max(earliest, self.read_until.get(deployment_id, earliest) - OVERLAP)
         timeliness = [rule for rule in deployment_rules if rule.alert_type == "DAG_TIMELINESS"]
@@ -99,7 +103,7 @@ class AlertLoop:
                      if firing.alert_id in alerts and (firing.alert_id, firing.event_key) not in known]
             if not fresh:
                 return
-            now = utcnow()
+            now = _now()
             rows = {new_id(): firing for firing in fresh}
             inserted = repository.record([
                 dict(id=firing_id, alert_id=f.alert_id, organization_id=alerts[f.alert_id].organization_id,
@@ -129,7 +133,7 @@ class AlertLoop:
     def _claim_due(self) -> list[str]:
         with self.database.session() as session:
             repository = FiringRepository(session)
-            now = utcnow()
+            now = _now()
             until = now + dt.timedelta(seconds=CLAIM_SECONDS)
             claimed = [delivery_id for delivery_id in repository.due(now, BATCH)
                        if repository.claim(delivery_id, now, until)]
@@ -172,7 +176,7 @@ class AlertLoop:
 
     def _finish(self, delivery_id: str, attempts: int, channel_id: str, channel_type: str,
                 notice: delivery.Notice, error: str | None) -> None:
-        now = utcnow()
+        now = _now()
         if error is None:
             values = dict(status=DELIVERED, attempts=attempts, delivered_at=now, last_error=None)
             outcome = "delivered"

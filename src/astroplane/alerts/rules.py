@@ -156,12 +156,15 @@ def _task_name(task: TaskTry) -> str:
     return task.task_id if task.map_index < 0 else f"{task.task_id}[{task.map_index}]"
 
 
-def _over(start: dt.datetime | None, end: dt.datetime | None, now: dt.datetime, limit: int) -> dt.datetime | None:
-    """When a run or try that started at `start` passed `limit` seconds (None: it has not)."""
-    if start is None:
+def _over(rule: Rule, start: dt.datetime | None, end: dt.datetime | None, now: dt.datetime, limit: int
+          ) -> dt.datetime | None:
+    """When a run or try that started at `start` was seen past `limit` seconds under this alert (None:
+    it has not been; one that ended before the alert existed never is; one already past the limit
+    when the alert was created counts from then)."""
+    if start is None or (end or now) < rule.since:
         return None
     passed = start + dt.timedelta(seconds=limit)
-    return passed if (end or now) >= passed else None
+    return max(passed, rule.since) if (end or now) >= passed else None
 
 
 def _run_firing(rule: Rule, run: DagRun, now: dt.datetime) -> Firing | None:
@@ -174,7 +177,7 @@ def _run_firing(rule: Rule, run: DagRun, now: dt.datetime) -> Firing | None:
                           f"(run {run.run_id})", run_id=run.run_id)
     elif rule.alert_type == "DAG_DURATION":
         limit = rule.properties["dagDurationSeconds"]
-        passed = _over(run.start_date, run.end_date, now, limit)
+        passed = _over(rule, run.start_date, run.end_date, now, limit)
         if passed is not None:
             return Firing(rule.alert_id, _run_key(run), run.dag_id, passed, f"DAG {run.dag_id} has run longer "
                           f"than {limit} s (run {run.run_id})", run_id=run.run_id)
@@ -191,7 +194,7 @@ def _task_firing(rule: Rule, task: TaskTry, now: dt.datetime) -> Firing | None:
                           **details)
     elif rule.alert_type == "TASK_DURATION":
         limit = rule.properties["taskDurationSeconds"]
-        passed = _over(task.start_date, task.end_date, now, limit)
+        passed = _over(rule, task.start_date, task.end_date, now, limit)
         if passed is not None:
             return Firing(rule.alert_id, _task_key(task), task.dag_id, passed,
                           f"Task {name} of DAG {task.dag_id} has run longer than {limit} s "
