@@ -42,6 +42,8 @@ class FakeAirflow:
             def do_GET(self):
                 url = urllib.parse.urlsplit(self.path)
                 query = urllib.parse.parse_qs(url.query)
+                if url.path.endswith("/taskInstances") and query.get("order_by") == ["updated_at"]:
+                    return self._send({"detail": "Ordering with 'updated_at' is disallowed"}, 400)  # as Airflow 3.3
                 if int(query.get("offset", ["0"])[0]):
                     items = []
                 elif url.path.endswith("/taskInstances"):

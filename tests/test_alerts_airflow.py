@@ -150,6 +150,9 @@ def test_a_failing_task_fires_alerts_to_slack_email_and_a_dag_trigger(live, rece
     assert all("[CRITICAL]" in subject and "breaks" in subject for subject in subjects)
     assert {message["To"] for _, message in mailbox.messages} == {"oncall@example.com"}
     assert follow_ups[0]["conf"]["astroplane_alert"]["dag_id"] == "breaks"
+    follow_up_path = f"/dags/follow_up/dagRuns/{urllib.parse.quote(follow_ups[0]['dag_run_id'], safe='')}"
+    assert _wait("the follow-up run to finish", lambda: airflow.get(follow_up_path).json()["state"]
+                 in ("success", "failed") and airflow.get(follow_up_path).json()["state"], timeout=120) == "success"
 
     task = airflow.get(f"/dags/breaks/dagRuns/{run_id}/taskInstances/explode").json()
     ended = _parse(task["end_date"])

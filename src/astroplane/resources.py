@@ -130,5 +130,6 @@ def _wire_alerts() -> None:
     _add_once(channels_service.SHARING_GUARDS, alerts_service.refuse_unsharing)
 
 
-# Background loops started with the app (the lifecycle reconciler); each returns an async stop().
-BACKGROUND: list = [start_reconciler, start_alert_loop]
+# Background loops started with the app (the alert loop, the lifecycle reconciler); each returns an async stop().
+# Stopped in this order: the alert loop before the reconciler stops the Airflows it reads.
+BACKGROUND: list = [start_alert_loop, start_reconciler]

@@ -67,7 +67,8 @@ class AirflowReader:
         """Runs and task tries changed since `changed_since` (plus running ones, for durations), and for
         deadlines every DAG id and the successful runs that ended since `successes_since`."""
         runs_path, tasks_path = "/dags/~/dagRuns", "/dags/~/dagRuns/~/taskInstances"
-        changed = {"updated_at_gte": _iso(changed_since), "order_by": "updated_at"}
+        changed = {"updated_at_gte": _iso(changed_since)}
+        # task instances cannot be ordered by updated_at (Airflow refuses it): both lists keep its default order
         run_queries = [(runs_path, changed)]
         task_queries = [(tasks_path, changed)]
         if needs_running:

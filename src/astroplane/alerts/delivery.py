@@ -105,7 +105,7 @@ async def _post(url: str, payload: dict[str, Any], headers: dict[str, str] | Non
     try:
         async with httpx.AsyncClient(timeout=TIMEOUT_SECONDS) as client:
             response = await client.post(url, json=payload, headers=headers)
-    except httpx.HTTPError as error:
+    except (httpx.HTTPError, httpx.InvalidURL, ValueError) as error:  # the message would name the URL: a secret
         raise DeliveryFailed(f"the request failed ({type(error).__name__})") from None
     if response.status_code >= 300:
         raise DeliveryFailed(f"the endpoint answered {response.status_code}")

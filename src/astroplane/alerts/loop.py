@@ -52,6 +52,7 @@ class AlertLoop:
         self.database, self.runtime, self.settings, self.codec = database, runtime, settings, codec
         self.reader = AirflowReader(runtime)
         self.read_until: dict[str, dt.datetime] = {}  # deployment -> where its last successful read began
+        self.read_errors: dict[str, str] = {}  # deployment -> the last read's failure, logged once
 
     # ------------------------------------------------------------ one pass
 
@@ -60,9 +61,12 @@ class AlertLoop:
         for deployment_id, deployment_rules in by_deployment.items():
             try:
                 await self._evaluate(deployment_id, deployment_rules)
+                self.read_errors.pop(deployment_id, None)
             except (httpx.HTTPError, OSError, KeyError, ValueError) as error:
-                log.info("alerts: could not read the Airflow of deployment %s (%s)", deployment_id,
-                         type(error).__name__)
+                described = f"{type(error).__name__}: {str(error)[:200]}"
+                if self.read_errors.get(deployment_id) != described:  # once per kind of failure, not every pass
+                    log.warning("alerts: could not read the Airflow of deployment %s (%s)", deployment_id, described)
+                self.read_errors[deployment_id] = described
         await self.deliver_due()
 
     def _rules(self) -> dict[str, list[rules.Rule]]:

@@ -46,7 +46,7 @@ class AlertFiring(IdMixin, Base):
     alert_id: Mapped[str] = mapped_column(sa.ForeignKey("alerts.id", ondelete="CASCADE"))
     organization_id: Mapped[str] = mapped_column(sa.String(25))
     deployment_id: Mapped[str] = mapped_column(sa.String(25), index=True)
-    event_key: Mapped[str] = mapped_column(sa.String(512))
+    event_key: Mapped[str] = mapped_column(sa.String(1024))
     dag_id: Mapped[str] = mapped_column(sa.String(250))
     run_id: Mapped[str | None] = mapped_column(sa.String(250))
     task_id: Mapped[str | None] = mapped_column(sa.String(250))

@@ -83,7 +83,7 @@ def upgrade() -> None:
     sa.Column('alert_id', sa.String(length=25), nullable=False),
     sa.Column('organization_id', sa.String(length=25), nullable=False),
     sa.Column('deployment_id', sa.String(length=25), nullable=False),
-    sa.Column('event_key', sa.String(length=512), nullable=False),
+    sa.Column('event_key', sa.String(length=1024), nullable=False),
     sa.Column('dag_id', sa.String(length=250), nullable=False),
     sa.Column('run_id', sa.String(length=250), nullable=True),
     sa.Column('task_id', sa.String(length=250), nullable=True),
