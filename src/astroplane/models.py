@@ -1,5 +1,6 @@
 """Every table, imported in one place for Alembic and for tests."""
 
+from astroplane.alerts.models import Alert, AlertChannel, AlertDelivery, AlertFiring
 from astroplane.audit.models import AuditLogEntry
 from astroplane.clusters.models import Cluster, NodePool
 from astroplane.deployments.models import Deployment, DeploymentCount, EnvironmentVariable, WorkerQueue
@@ -9,6 +10,7 @@ from astroplane.invites.models import Invite
 from astroplane.ip_ranges.models import AllowedIpRange
 from astroplane.kit.db import Base
 from astroplane.logs.models import DeploymentLogLine
+from astroplane.notification_channels.models import NotificationChannel
 from astroplane.organizations.models import Organization
 from astroplane.rbac import epoch  # noqa: F401 - installs the authz epoch listeners
 from astroplane.rbac.models import AuthzEpoch, RoleBinding
@@ -21,4 +23,5 @@ from astroplane.workspaces.models import Workspace
 __all__ = ["Base", "Cluster", "Deployment", "DeploymentCount", "Deploy", "DeployUpload", "DeploymentLogLine",
            "Organization", "AuthzEpoch", "RoleBinding", "ApiToken", "PersonalToken", "User", "Workspace",
            "NodePool", "WorkerQueue", "EnvironmentVariable", "EnvironmentObject", "EnvironmentObjectLink",
-           "AuditLogEntry", "Invite", "AllowedIpRange", "CustomRole", "Team", "TeamMember"]
+           "AuditLogEntry", "Invite", "AllowedIpRange", "CustomRole", "Team", "TeamMember",
+           "Alert", "AlertChannel", "AlertFiring", "AlertDelivery", "NotificationChannel"]

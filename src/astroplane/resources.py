@@ -4,6 +4,10 @@ from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
 from astroplane.agent_tokens import service as agent_tokens_service
+from astroplane.alerts import service as alerts_service
+from astroplane.alerts.endpoints import labs_router as alerts_labs_router
+from astroplane.alerts.endpoints import router as alerts_router
+from astroplane.alerts.loop import start as start_alert_loop
 from astroplane.agent_tokens.endpoints import router as agent_tokens_router
 from astroplane.audit import recorder as audit_recorder
 from astroplane.audit.endpoints import router as audit_router
@@ -30,6 +34,8 @@ from astroplane.kit.versions import ApiVersion
 from astroplane.logs.endpoints import router as logs_router
 from astroplane.logs.ingest_endpoints import router as logs_ingest_router
 from astroplane.logs.repository import DeploymentLogRepository
+from astroplane.notification_channels import service as channels_service
+from astroplane.notification_channels.endpoints import router as channels_router
 from astroplane.organizations.endpoints import router as organizations_router
 from astroplane.rbac import repository as rbac_repository
 from astroplane.rbac.authorize import ORGANIZATION_GUARDS, register_organization_guard, register_scope_resolver
@@ -58,11 +64,11 @@ ROUTERS: list[APIRouter] = [organizations_router, workspaces_router, tokens_rout
 VERSIONS: list[ApiVersion] = [platform_v1beta1.VERSION, iam_v1beta1.VERSION, labs_v1.VERSION]
 # Operations only an older API has (no v1 route to adapt), by API name: routers (paths without the
 # prefix, the version's own contract models) mounted under that API's prefix and published in its
-# document, e.g. platform v1beta1's alerts and notification channels, Labs v1's bulk alerts.
+# document: platform v1beta1's alerts and notification channels, Labs v1's bulk alerts.
 VERSION_ROUTERS: dict[str, list[APIRouter]] = {
-    platform_v1beta1.VERSION.name: [],
+    platform_v1beta1.VERSION.name: [alerts_router, channels_router],
     iam_v1beta1.VERSION.name: [],
-    labs_v1.VERSION.name: [],
+    labs_v1.VERSION.name: [alerts_labs_router],
 }
 # Routes outside the Astro API's document: signed DAG uploads, runtime log ingestion, the Airflow proxy.
 INTERNAL_ROUTERS: list[APIRouter] = [deploy_uploads_router, logs_ingest_router, airflow_proxy_router]
@@ -100,6 +106,7 @@ def wire() -> None:
     if envobjects_service.delete_for_deployment not in deployment_scope.DELETE_CLEANUPS:
         deployment_scope.DELETE_CLEANUPS.append(envobjects_service.delete_for_deployment)
     _wire_identity()
+    _wire_alerts()
 
 
 def _add_once(hooks: list, hook) -> None:
@@ -116,5 +123,16 @@ def _wire_identity() -> None:
     _add_once(kit_db.BEFORE_COMMIT, audit_recorder.record_request)
     _add_once(users_service.SELF_INVITE_SOURCES, invites_service.self_invites)
 
-# Background loops started with the app (the lifecycle reconciler); each returns an async stop().
-BACKGROUND: list = [start_reconciler]
+def _wire_alerts() -> None:
+    # alerts go before the channels they notify
+    _add_once(workspaces_service.DELETE_CLEANUPS, alerts_service.delete_for_workspace)
+    _add_once(workspaces_service.DELETE_CLEANUPS, channels_service.delete_for_workspace)
+    _add_once(deployment_scope.DELETE_CLEANUPS, alerts_service.delete_for_deployment)
+    _add_once(deployment_scope.DELETE_CLEANUPS, channels_service.delete_for_deployment)
+    _add_once(channels_service.DELETE_CLEANUPS, alerts_service.detach_channel)
+    _add_once(channels_service.SHARING_GUARDS, alerts_service.refuse_unsharing)
+
+
+# Background loops started with the app (the alert loop, the lifecycle reconciler); each returns an async stop().
+# Stopped in this order: the alert loop before the reconciler stops the Airflows it reads.
+BACKGROUND: list = [start_alert_loop, start_reconciler]

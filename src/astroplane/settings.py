@@ -67,6 +67,18 @@ class Settings(BaseSettings):
     local_max_deployments: int = Field(default=0, ge=0)
     dag_refresh_seconds: int = Field(default=10, ge=1)
 
+    # Alerts (local runtime only; see docs/alerts.md): how often deployments' Airflows are read,
+    # where EMAIL, PAGERDUTY and OPSGENIE channels deliver, and how failed deliveries are retried
+    # (after base, 2x base, 4x base ... seconds, at most `alert_max_attempts` tries).
+    alert_interval_seconds: float = Field(default=2.0, gt=0)
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_from: str = "astroplane@localhost"
+    pagerduty_events_url: str = "https://events.pagerduty.com/v2/enqueue"
+    opsgenie_alerts_url: str = "https://api.opsgenie.com/v2/alerts"
+    alert_retry_base_seconds: float = Field(default=5.0, gt=0)
+    alert_max_attempts: int = Field(default=6, ge=1)
+
     @field_validator("signing_key")
     @classmethod
     def refuse_weak_signing_key(cls, value: str) -> str:

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, PrivateAttr, RootModel, ValidationError, model_validator
 
 from astroplane.kit.errors import BadRequest
 
@@ -61,6 +61,15 @@ def advertise_discriminator(union: type[BaseModel], field: str, values: list[str
     The contract declares the tag of every variant as the full enum (e.g. each cluster variant's
     `cloudProvider` is AWS|AZURE|GCP); validation still dispatches on the one value each accepts.
     """
+    variants = union.model_fields["root"].annotation.__args__  # type: ignore[union-attr]
+    advertise_variants(variants, field, values, required=required)
+    union.model_rebuild(force=True)
+
+
+def advertise_variants(variants: Iterable[type[BaseModel]], field: str, values: list[str], *,
+                       required: bool = True) -> None:
+    """advertise_discriminator for variants listed inline (in a list of a body) rather than in a
+    union model; rebuild the models that hold them afterwards."""
     def as_enum(schema: dict[str, Any]) -> None:
         schema.pop("const", None)
         schema["enum"] = list(values)
@@ -69,10 +78,36 @@ def advertise_discriminator(union: type[BaseModel], field: str, values: list[str
         if field in schema.get("required", []):
             schema["required"].remove(field)
 
-    variants = union.model_fields["root"].annotation.__args__  # type: ignore[union-attr]
     for variant in variants:
         variant.model_fields[field].json_schema_extra = as_enum
         if not required:  # the contract lets this tag be omitted (the server infers it)
             variant.model_config = {**variant.model_config, "json_schema_extra": optional_tag}
         variant.model_rebuild(force=True)
-    union.model_rebuild(force=True)
+
+
+def with_optional_tag(union: type[RootModel], field: str, placeholder: str,
+                      variant_fields: tuple[str, ...] = ()) -> type[RootModel]:
+    """The union, accepting a body without its tag: parsed as the `placeholder` variant (leaving out
+    `variant_fields`, whose shape depends on the variant), with `tag_given` False, so the service
+    parses the raw body again as the variant it knows applies (e.g. the stored object's type on an
+    update). Publish the tag as optional with advertise_discriminator(..., required=False)."""
+
+    class OptionalTag(union):  # type: ignore[valid-type, misc]
+        _tag_given: bool = PrivateAttr(default=True)
+
+        @model_validator(mode="wrap")
+        @classmethod
+        def _infer_later(cls, data: Any, handler):
+            if isinstance(data, dict) and data.get(field) is None:
+                kept = {name: value for name, value in data.items() if name not in variant_fields}
+                parsed = handler({**kept, field: placeholder})
+                parsed._tag_given = False
+                return parsed
+            return handler(data)
+
+        @property
+        def tag_given(self) -> bool:
+            return self._tag_given
+
+    OptionalTag.__name__ = OptionalTag.__qualname__ = union.__name__
+    return OptionalTag

@@ -30,6 +30,7 @@ ORGANIZATION_PERMISSIONS = (
     | _crud("organization.roles", "get", "create", "update", "delete")
     | _crud("organization.clusters", "get", "create", "update", "delete")
     | _crud("organization.allowedIpAddressRanges", "get", "create", "delete")
+    | _crud("organization.notificationChannels", "get", "create", "update", "delete")
 )
 WORKSPACE_PERMISSIONS = (
     frozenset({"workspace.get", "workspace.update", "workspace.delete"})
@@ -38,6 +39,7 @@ WORKSPACE_PERMISSIONS = (
     | _crud("workspace.envObjects", "get", "create", "update", "delete")
     | _crud("workspace.users", "get", "update")
     | _crud("workspace.teams", "get", "update")
+    | _crud("workspace.notificationChannels", "get", "create", "update", "delete")
 )
 DEPLOYMENT_PERMISSIONS = (
     frozenset({"deployment.get", "deployment.update", "deployment.delete", "deployment.logs.get"})
@@ -47,6 +49,8 @@ DEPLOYMENT_PERMISSIONS = (
     | _crud("deployment.envObjects", "get", "create", "update", "delete")
     | _crud("deployment.users", "get", "update")
     | _crud("deployment.teams", "get", "update")
+    | _crud("deployment.alerts", "get", "create", "update", "delete")
+    | _crud("deployment.notificationChannels", "get", "create", "update", "delete")
 )
 DAG_PERMISSIONS = frozenset({
     "dag.airflow.dag.get", "dag.airflow.dag.update", "dag.airflow.dag.delete",
@@ -58,14 +62,16 @@ ALL_PERMISSIONS = ORGANIZATION_PERMISSIONS | WORKSPACE_PERMISSIONS | DEPLOYMENT_
 
 _DEPLOYMENT_READ = frozenset({"deployment.get", "deployment.logs.get", "deployment.deploys.get",
                               "deployment.envObjects.get", "deployment.apiTokens.get",
-                              "deployment.agentTokens.get", "deployment.users.get", "deployment.teams.get"})
+                              "deployment.agentTokens.get", "deployment.users.get", "deployment.teams.get",
+                              "deployment.alerts.get", "deployment.notificationChannels.get"})
 _WORKSPACE_READ = frozenset({"workspace.get", "workspace.envObjects.get", "workspace.users.get",
-                             "workspace.teams.get", "workspace.apiTokens.get"})
+                             "workspace.teams.get", "workspace.apiTokens.get", "workspace.notificationChannels.get"})
 _DAG_VIEW = frozenset({"dag.airflow.dag.get", "dag.airflow.dagRun.get", "dag.airflow.taskInstance.get",
                        "dag.airflow.taskLog.get", "dag.airflow.xcom.get"})
 
+# organization notification channels are read by every member: any workspace may attach a shared one
 _ORG_READ = frozenset({"organization.get", "organization.users.get", "organization.teams.get",
-                       "organization.roles.get", "organization.clusters.get"})
+                       "organization.roles.get", "organization.clusters.get", "organization.notificationChannels.get"})
 
 # Built-in roles: scope and permissions. Ordered from most to least privileged within a scope.
 ROLE_SCOPES: dict[str, ScopeType] = {}
@@ -89,7 +95,8 @@ _role("WORKSPACE_OPERATOR", ScopeType.WORKSPACE,
       _WORKSPACE_READ | DEPLOYMENT_PERMISSIONS | DAG_PERMISSIONS
       | _crud("workspace.apiTokens", "create", "update", "delete", "rotate")
       | _crud("workspace.deployments", "create")
-      | _crud("workspace.envObjects", "create", "update", "delete"))
+      | _crud("workspace.envObjects", "create", "update", "delete")
+      | _crud("workspace.notificationChannels", "create", "update", "delete"))
 _role("WORKSPACE_AUTHOR", ScopeType.WORKSPACE,
       _WORKSPACE_READ | _DEPLOYMENT_READ | DAG_PERMISSIONS
       | _crud("deployment.deploys", "create", "update"))

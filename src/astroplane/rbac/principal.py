@@ -40,6 +40,16 @@ class Grant:
         return target.deployment_id is not None and self.deployment_id == target.deployment_id
 
 
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """Where a caller holds one permission in an organization: everywhere, or in these workspaces
+    (and every deployment in them) and these deployments."""
+
+    everywhere: bool
+    workspace_ids: frozenset[str] = frozenset()
+    deployment_ids: frozenset[str] = frozenset()
+
+
 @dataclass(slots=True)
 class Principal:
     kind: str  # "API_TOKEN" | "USER"
@@ -89,3 +99,17 @@ class Principal:
             return None
         return {g.workspace_id for g in self.grants
                 if g.organization_id == organization_id and g.workspace_id is not None}
+
+    def reach(self, permission: str, organization_id: str) -> Reach:
+        workspaces: set[str] = set()
+        deployments: set[str] = set()
+        for grant in self.grants:
+            if grant.organization_id != organization_id or permission not in grant.permissions:
+                continue
+            if grant.scope_type == ScopeType.ORGANIZATION:
+                return Reach(True)
+            if grant.scope_type == ScopeType.WORKSPACE:
+                workspaces.add(grant.workspace_id)
+            elif grant.scope_type == ScopeType.DEPLOYMENT:
+                deployments.add(grant.deployment_id)
+        return Reach(False, frozenset(workspaces), frozenset(deployments))
