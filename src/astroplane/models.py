@@ -3,6 +3,7 @@
 from astroplane.audit.models import AuditLogEntry
 from astroplane.clusters.models import Cluster, NodePool
 from astroplane.deployments.models import Deployment, DeploymentCount, EnvironmentVariable, WorkerQueue
+from astroplane.controls.models import ArmedFault, ControlsState
 from astroplane.deploys.models import Deploy, DeployUpload
 from astroplane.envobjects.models import EnvironmentObject, EnvironmentObjectLink
 from astroplane.invites.models import Invite
@@ -21,4 +22,4 @@ from astroplane.workspaces.models import Workspace
 __all__ = ["Base", "Cluster", "Deployment", "DeploymentCount", "Deploy", "DeployUpload", "DeploymentLogLine",
            "Organization", "AuthzEpoch", "RoleBinding", "ApiToken", "PersonalToken", "User", "Workspace",
            "NodePool", "WorkerQueue", "EnvironmentVariable", "EnvironmentObject", "EnvironmentObjectLink",
-           "AuditLogEntry", "Invite", "AllowedIpRange", "CustomRole", "Team", "TeamMember"]
+           "AuditLogEntry", "ArmedFault", "ControlsState", "Invite", "AllowedIpRange", "CustomRole", "Team", "TeamMember"]

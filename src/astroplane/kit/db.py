@@ -118,6 +118,12 @@ class Database:
             session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         return session
 
+    def begin_write(self, session: Session) -> None:
+        """Go on in a new transaction after an early commit, queueing for SQLite's write lock up
+        front as `session()` does (a deferred one could not write after another writer's commit)."""
+        if self.is_sqlite:
+            session.connection(execution_options={"sqlite_immediate": True})
+
     def rows_by_id(self, name: str, statement: sa.Select, id_column: sa.ColumnElement) -> RowsById:
         """This database's RowsById (kit.readers) for `statement`, made on first use."""
         lookup = self._lookups.get(name)

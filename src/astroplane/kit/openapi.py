@@ -13,9 +13,18 @@ ERROR_STATUSES = {"400": "Bad Request", "401": "Unauthorized", "403": "Forbidden
 
 
 def build_openapi(app: FastAPI) -> dict[str, Any]:
+    """The Astro API's document: every route of the app but those another document describes
+    (`app.state.separate_routes`: the test controls)."""
     if app.openapi_schema:
         return app.openapi_schema
-    document = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+    separate = getattr(app.state, "separate_routes", ())
+    app.openapi_schema = build_document(app.title, app.version, app.description,
+                                        [route for route in app.routes if route not in separate])
+    return app.openapi_schema
+
+
+def build_document(title: str, version: str, description: str, routes: list) -> dict[str, Any]:
+    document = get_openapi(title=title, version=version, description=description, routes=routes)
     components = document.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
     schemas.pop("HTTPValidationError", None)
@@ -33,5 +42,4 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             for status, description in ERROR_STATUSES.items():
                 responses.setdefault(status, {"description": description,
                                               "content": {"application/json": {"schema": ERROR_REF}}})
-    app.openapi_schema = document
     return document
