@@ -30,6 +30,7 @@ def install(app: FastAPI, settings: Settings, database: Database) -> None:
     """The middleware that binds the clock and seeded ids, and with the controls on, the control
     API, its own OpenAPI document (PREFIX/openapi.json, PREFIX/docs) and fault injection."""
     ids = SeededIds(settings.id_seed, take_id_block(database.engine)) if settings.id_seed is not None else None
+    app.state.seeded_ids = ids
     shared, faults = None, None
     if settings.test_controls:
         shared = SharedState(database)
