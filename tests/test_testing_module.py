@@ -1,0 +1,118 @@
+"""astroplane.testing: a real server (uvicorn) in the test process, its fixture, and clients that
+meet injected faults as they would meet a flaky network: retries, dropped connections."""
+
+import datetime as dt
+import time
+
+import httpx
+import pytest
+
+from astroplane.kit.ids import SeededIds, is_id
+from astroplane.testing import running_server
+from conftest import BACKENDS
+
+SIGNING_KEY = "shared-signing-key-" + "s" * 32
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def live(request, databases):
+    url = databases.url(request.param)
+    with running_server(url, signing_key=SIGNING_KEY) as server:
+        server.backend = request.param
+        yield server
+
+
+def get_with_retries(client: httpx.Client, path: str, attempts: int = 4) -> httpx.Response:
+    """What a well-behaved client does: retry 429/5xx and dropped connections, backing off."""
+    for attempt in range(attempts):
+        try:
+            response = client.get(path)
+        except httpx.TransportError:
+            response = None
+        if response is not None and response.status_code not in (429, 500, 502, 503, 504):
+            return response
+        time.sleep(0.01 * 2 ** attempt)
+    raise AssertionError(f"{path} still failing after {attempts} attempts")
+
+
+def test_a_retrying_client_survives_injected_503s(live):
+    live.reset()
+    live.arm_fault("ListWorkspaces", statusCode=503, count=2)
+    with live.client() as client:
+        response = get_with_retries(client, f"/v1/organizations/{live.organization_id}/workspaces")
+    assert response.status_code == 200
+    faults = live.control("GET", "/faults")["faults"]
+    assert [(f["injected"], f["armed"]) for f in faults] == [(2, False)]
+
+
+def test_a_dropped_connection_reaches_the_client_as_a_transport_error(live):
+    live.reset()
+    live.arm_fault("GetOrganization", kind="DROP")
+    with live.client() as client:
+        with pytest.raises(httpx.RemoteProtocolError):
+            client.get(f"/v1/organizations/{live.organization_id}")
+        assert get_with_retries(client, f"/v1/organizations/{live.organization_id}").status_code == 200
+
+
+def test_the_token_of_a_client_expires_after_an_advance(live):
+    live.reset()
+    with live.client() as client:
+        created = client.post(f"/v1/organizations/{live.organization_id}/tokens",
+                              json={"name": "short", "role": "ORGANIZATION_MEMBER", "scope": "ORGANIZATION",
+                                    "tokenExpiryPeriodInDays": 1}).json()
+    short = httpx.Client(base_url=live.url, headers={"Authorization": f"Bearer {created['token']}"})
+    with short:
+        assert short.get(f"/v1/organizations/{live.organization_id}").status_code == 200
+        live.advance(duration="P2D")
+        assert short.get(f"/v1/organizations/{live.organization_id}").status_code == 401
+
+
+def test_two_servers_on_one_database_share_the_clock(live, databases):
+    if live.backend != "postgresql":
+        pytest.skip("several server processes share a PostgreSQL database")
+    live.reset()
+    with live.client() as client:
+        created = client.post(f"/v1/organizations/{live.organization_id}/tokens",
+                              json={"name": "short", "role": "ORGANIZATION_MEMBER", "scope": "ORGANIZATION",
+                                    "tokenExpiryPeriodInDays": 1}).json()
+    with running_server(live.database_url, signing_key=SIGNING_KEY) as second:
+        short = {"Authorization": f"Bearer {created['token']}"}
+        organization = f"{second.url}/v1/organizations/{live.organization_id}"
+        assert httpx.get(organization, headers=short).status_code == 200  # the second server knows the token now
+        advanced = live.advance(duration="P1DT1H")
+        assert second.clock()["offsetSeconds"] >= advanced["offsetSeconds"] - 1
+        assert httpx.get(organization, headers=short).status_code == 401
+
+
+def test_seeded_ids_repeat_run_after_run(tmp_path):
+    first, again, other_block = SeededIds(42, 0), SeededIds(42, 0), SeededIds(42, 1)
+    ids = first.new_ids(3) + first.new_ids(2)
+    assert ids == again.new_ids(5)
+    assert all(is_id(value) for value in ids) and ids == sorted(ids) and len(set(ids)) == 5
+    assert not set(ids) & set(other_block.new_ids(5))
+
+
+def test_a_seeded_frozen_server_gives_the_same_answers_on_every_run(tmp_path):
+    def run() -> tuple:
+        with running_server(id_seed=7, frozen_at=dt.datetime(2030, 1, 1, tzinfo=dt.UTC)) as server, \
+                server.client() as client:
+            workspace = client.post(f"/v1/organizations/{server.organization_id}/workspaces",
+                                    json={"name": "snap"}).json()
+            return server.organization_id, workspace["id"], workspace["createdAt"]
+
+    first = run()
+    assert first == run()
+    assert first[2] == "2030-01-01T00:00:00Z"
+
+
+def test_the_fixture_hands_out_a_clean_organization(astroplane_server):
+    # the example of docs/testing.md
+    with astroplane_server.client() as client:
+        org = f"/v1/organizations/{astroplane_server.organization_id}"
+        assert client.post(f"{org}/workspaces", json={"name": "ci"}).status_code == 200
+        astroplane_server.arm_fault("ListWorkspaces", statusCode=429)
+        assert client.get(f"{org}/workspaces").status_code == 429
+        assert client.get(f"{org}/workspaces").json()["totalCount"] == 1
+    astroplane_server.reset()
+    with astroplane_server.client() as client:
+        assert client.get(f"/v1/organizations/{astroplane_server.organization_id}/workspaces").json()["totalCount"] == 0
