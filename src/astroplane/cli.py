@@ -1,5 +1,6 @@
 """The `astroplane` command: serve, bootstrap organizations, mint user tokens, print the API document."""
 
+import contextlib
 import json
 import os
 import subprocess
@@ -37,7 +38,8 @@ def _run(action):
     codec = TokenCodec(get_settings())
     session = database.session()
     try:
-        result = action(session, codec)
+        with _test_double(database):
+            result = action(session, codec)
         session.commit()
         return result
     except AstroError as error:
@@ -47,6 +49,24 @@ def _run(action):
     finally:
         session.close()
         database.dispose()
+
+
+@contextlib.contextmanager
+def _test_double(database: Database):
+    """On a test server, CLI actions keep its time (ASTROPLANE_TEST_CONTROLS) and seeded ids too."""
+    settings = get_settings()
+    with contextlib.ExitStack() as stack:
+        if settings.test_controls:
+            from astroplane.controls.clock import SharedState
+            from astroplane.kit.time import using_clock
+
+            stack.enter_context(using_clock(SharedState(database)))
+        if settings.id_seed is not None:
+            from astroplane.controls.repository import take_id_block
+            from astroplane.kit.ids import SeededIds, using_ids
+
+            stack.enter_context(using_ids(SeededIds(settings.id_seed, take_id_block(database.engine))))
+        yield
 
 
 def _prepare_for_serving() -> None:
