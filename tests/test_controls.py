@@ -1,5 +1,6 @@
 """The test-double controls through HTTP, on SQLite and PostgreSQL (a server with them on)."""
 
+import datetime as dt
 import gzip
 import json
 import urllib.parse
@@ -267,3 +268,24 @@ def test_reset_drops_everything_but_the_owner_token(capi, controlled):
     make_workspace(capi)  # the organization works as new
     entries = audit_entries(capi)
     assert [e["path"].rsplit("/", 1)[-1] for e in entries][:1] == ["reset"]
+
+
+def test_an_invite_lapses_when_the_clock_passes_its_expiry(capi, controlled):
+    created = capi.ok("POST", "/invites", json={"inviteeEmail": "late@example.com", "role": "ORGANIZATION_MEMBER"})
+    assert capi.ok("GET", f"/users/{created['userId']}")["status"] == "PENDING"
+    control(capi, "POST", "/clock/advance", json={"duration": f"P{controlled.settings.invite_expiry_days}DT1M"})
+    assert_error(capi.get(f"/users/{created['userId']}"), 404)
+
+
+def test_a_timed_hibernation_override_ends_on_an_advance(capi):
+    deployment = capi.ok("POST", "/deployments", json={"name": "dev", "workspaceId": make_workspace(capi)["id"],
+                                                       "isDevelopmentMode": True, **STANDARD})
+    path = f"/deployments/{deployment['id']}"
+    control(capi, "POST", "/clock/advance", json={"duration": STEP})
+    now = control(capi, "GET", "/clock")["now"]
+    until = (dt.datetime.fromisoformat(now.replace("Z", "+00:00")) + dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    capi.ok("POST", path + "/hibernation-override", json={"isHibernating": True, "overrideUntil": until})
+    control(capi, "POST", "/clock/advance", json={"duration": 1})
+    assert capi.ok("GET", path)["status"] == "HIBERNATING"
+    control(capi, "POST", "/clock/advance", json={"duration": "PT61M"})
+    assert capi.ok("GET", path)["status"] == "HEALTHY"

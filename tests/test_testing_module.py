@@ -10,6 +10,7 @@ import pytest
 from astroplane.kit.ids import SeededIds, is_id
 from astroplane.testing import running_server
 from conftest import BACKENDS
+from live import LiveServer
 
 SIGNING_KEY = "shared-signing-key-" + "s" * 32
 
@@ -67,7 +68,7 @@ def test_the_token_of_a_client_expires_after_an_advance(live):
         assert short.get(f"/v1/organizations/{live.organization_id}").status_code == 401
 
 
-def test_two_servers_on_one_database_share_the_clock(live, databases):
+def test_two_server_processes_on_one_database_share_the_clock(live, tmp_path):
     if live.backend != "postgresql":
         pytest.skip("several server processes share a PostgreSQL database")
     live.reset()
@@ -75,13 +76,18 @@ def test_two_servers_on_one_database_share_the_clock(live, databases):
         created = client.post(f"/v1/organizations/{live.organization_id}/tokens",
                               json={"name": "short", "role": "ORGANIZATION_MEMBER", "scope": "ORGANIZATION",
                                     "tokenExpiryPeriodInDays": 1}).json()
-    with running_server(live.database_url, signing_key=SIGNING_KEY) as second:
+    second = LiveServer(tmp_path, live.database_url, test_controls="true", signing_key=SIGNING_KEY).start()
+    try:
         short = {"Authorization": f"Bearer {created['token']}"}
-        organization = f"{second.url}/v1/organizations/{live.organization_id}"
-        assert httpx.get(organization, headers=short).status_code == 200  # the second server knows the token now
+        organization = f"{second.base}/v1/organizations/{live.organization_id}"
+        assert httpx.get(organization, headers=short).status_code == 200  # the other process caches the token
         advanced = live.advance(duration="P1DT1H")
-        assert second.clock()["offsetSeconds"] >= advanced["offsetSeconds"] - 1
+        clock = httpx.get(f"{second.base}/astroplane/v1/organizations/{live.organization_id}/clock",
+                          headers=live.headers).json()
+        assert clock["offsetSeconds"] >= advanced["offsetSeconds"] - 1
         assert httpx.get(organization, headers=short).status_code == 401
+    finally:
+        second.stop()
 
 
 def test_seeded_ids_repeat_run_after_run(tmp_path):

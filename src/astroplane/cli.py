@@ -36,18 +36,20 @@ def _run(action):
     """Run `action(session, codec)` in one transaction; report domain errors without a traceback."""
     database = _database()
     codec = TokenCodec(get_settings())
-    session = database.session()
     try:
         with _test_double(database):
-            result = action(session, codec)
-        session.commit()
-        return result
-    except AstroError as error:
-        session.rollback()
-        typer.echo(f"error: {error.message}", err=True)
-        raise typer.Exit(2) from None
+            session = database.session()
+            try:
+                result = action(session, codec)
+                session.commit()
+                return result
+            except AstroError as error:
+                session.rollback()
+                typer.echo(f"error: {error.message}", err=True)
+                raise typer.Exit(2) from None
+            finally:
+                session.close()
     finally:
-        session.close()
         database.dispose()
 
 
