@@ -13,7 +13,7 @@ import logging
 from fastapi.routing import APIRoute
 from starlette.requests import Request
 from starlette.routing import compile_path
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from astroplane.audit.recorder import record
 from astroplane.controls import repository, service
@@ -22,6 +22,7 @@ from astroplane.controls.models import ArmedFault
 from astroplane.kit.db import Database
 from astroplane.kit.errors import error_response, request_id
 from astroplane.kit.ids import SeededIds, bind_ids, unbind_ids
+from astroplane.kit.middleware import StatusCapture
 from astroplane.kit.time import bind_clock, unbind_clock
 
 log = logging.getLogger("astroplane.controls")
@@ -67,29 +68,18 @@ class FaultInjector:
         if matched is None or (matched[1], matched[0].operation_id) not in armed:
             return None
         route, organization_id = matched
-        session = self.database.session()
-        try:
+        with self.database.transaction() as session:
             fault = service.take_injection(session, organization_id, route.operation_id)
             if fault is not None and fault.kind != "LATENCY":  # a delayed call is audited once it answered
                 _audit(session, scope, organization_id, fault, fault.status_code or DROPPED)
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
         return (route, fault) if fault is not None else None
 
     def audit_later(self, scope: Scope, organization_id: str, fault: ArmedFault, status: int) -> None:
-        session = self.database.session()
         try:
-            _audit(session, scope, organization_id, fault, status)
-            session.commit()
-        except Exception:
+            with self.database.transaction() as session:
+                _audit(session, scope, organization_id, fault, status)
+        except Exception:  # the call was answered; a missing entry must not turn it into an error
             log.exception("could not audit an injected delay")
-            session.rollback()
-        finally:
-            session.close()
 
 
 def _audit(session, scope: Scope, organization_id: str, fault: ArmedFault, status: int) -> None:
@@ -130,15 +120,8 @@ class ControlsMiddleware:
             await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"1")]})
             return
         await asyncio.sleep((fault.latency_ms or 0) / 1000)
-        status = DROPPED
-
-        async def capture(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
+        capture = StatusCapture(send, default=DROPPED)
         try:
             await self.app(scope, receive, capture)
         finally:
-            self.faults.audit_later(scope, fault.organization_id, fault, status)
+            self.faults.audit_later(scope, fault.organization_id, fault, capture.status)
