@@ -122,3 +122,22 @@ def test_the_fixture_hands_out_a_clean_organization(astroplane_server):
     astroplane_server.reset()
     with astroplane_server.client() as client:
         assert client.get(f"/v1/organizations/{astroplane_server.organization_id}/workspaces").json()["totalCount"] == 0
+
+
+def test_the_background_reconciler_keeps_the_servers_time():
+    # the step falls due 0.3 s after the deployment is created, in the server's time, a day ahead:
+    # a loop on the system clock would wait a day
+    with running_server(step_delay_seconds=0.3) as server, server.client() as client:
+        server.advance(duration="P1D")
+        org = f"/v1/organizations/{server.organization_id}"
+        workspace = client.post(f"{org}/workspaces", json={"name": "bg"}).json()
+        created = client.post(f"{org}/deployments", json={"name": "bg", "workspaceId": workspace["id"],
+                                                          "type": "STANDARD", "cloudProvider": "AWS",
+                                                          "region": "us-east-1"}).json()
+        status = created["status"]
+        for _ in range(200):  # the assertion is on the state reached, not on how long it took
+            status = client.get(f"{org}/deployments/{created['id']}").json()["status"]
+            if status == "HEALTHY":
+                break
+            time.sleep(0.05)
+        assert status == "HEALTHY"
