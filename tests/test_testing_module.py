@@ -68,6 +68,7 @@ def test_the_token_of_a_client_expires_after_an_advance(live):
         assert short.get(f"/v1/organizations/{live.organization_id}").status_code == 401
 
 
+@pytest.mark.slow  # starts a second server process (~15 s on a loaded machine)
 def test_two_server_processes_on_one_database_share_the_clock(live, tmp_path):
     if live.backend != "postgresql":
         pytest.skip("several server processes share a PostgreSQL database")

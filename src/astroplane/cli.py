@@ -199,7 +199,8 @@ def openapi() -> None:
     from astroplane.app import create_app
     from astroplane.settings import Settings
 
-    settings = Settings(database_url="sqlite://", run_reconciler=False, signing_key="x" * 32)
+    settings = Settings(database_url="sqlite://", run_reconciler=False, signing_key="x" * 32, test_controls=False,
+                        id_seed=None)
     typer.echo(json.dumps(create_app(settings).openapi(), indent=2))
 
 

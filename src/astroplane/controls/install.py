@@ -1,6 +1,9 @@
 """Mounting the test-double controls on an app (create_app, through resources.install_controls)."""
 
+import logging
+
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import JSONResponse
 
 from astroplane.controls.clock import SharedState
@@ -13,6 +16,7 @@ from astroplane.kit.openapi import build_document
 from astroplane.rbac.epoch import register_authz_tables
 from astroplane.settings import Settings
 
+log = logging.getLogger("astroplane.controls")
 TITLE = "astroplane — test controls"
 DESCRIPTION = ("Controls of an astroplane test server (ASTROPLANE_TEST_CONTROLS=true): its clock, injected "
                "faults, forced failures and an organization's reset. Organization owners only.")
@@ -33,6 +37,7 @@ def install(app: FastAPI, settings: Settings, database: Database) -> None:
     app.state.seeded_ids = ids
     shared, faults = None, None
     if settings.test_controls:
+        log.warning("test controls are on (%s): any organization owner can move this server's clock", PREFIX)
         shared = SharedState(database)
         app.state.epoch_cache.on_change.append(shared.invalidate)
         targets = FaultTargets(app.state.api_prefix, app.state.api_routes)
@@ -53,3 +58,7 @@ def _serve_document(app: FastAPI) -> None:
         if not document:
             document.update(build_document(TITLE, "1.0", DESCRIPTION, router.routes))
         return JSONResponse(document)
+
+    @app.get(PREFIX + "/docs", include_in_schema=False)
+    def controls_docs():
+        return get_swagger_ui_html(openapi_url=PREFIX + "/openapi.json", title=TITLE)
