@@ -86,7 +86,8 @@ def test_only_an_owner_of_that_organization_reaches_the_controls(capi, controlle
 def test_own_openapi_document_and_the_contracts_is_unchanged(controlled):
     document = controlled.client.get("/astroplane/v1/openapi.json").json()
     operations = {op["operationId"] for item in document["paths"].values() for op in item.values()}
-    assert {"AdvanceClock", "ArmFault", "ListFaults", "ClearFaults", "FailDeployment", "ResetOrganization"} <= operations
+    assert {"AdvanceClock", "ArmFault", "ListFaults", "ClearFaults", "FailDeployment",
+            "ResetOrganization"} <= operations
     assert controlled.client.get("/astroplane/v1/docs").status_code == 200
     v1 = controlled.client.get("/v1/openapi.json").json()
     assert not any(path.startswith("/astroplane") for path in v1["paths"])

@@ -113,7 +113,6 @@ def test_a_seeded_frozen_server_gives_the_same_answers_on_every_run(tmp_path):
 
 
 def test_the_fixture_hands_out_a_clean_organization(astroplane_server):
-    # the example of docs/testing.md
     with astroplane_server.client() as client:
         org = f"/v1/organizations/{astroplane_server.organization_id}"
         assert client.post(f"{org}/workspaces", json={"name": "ci"}).status_code == 200
@@ -142,3 +141,23 @@ def test_the_background_reconciler_keeps_the_servers_time():
                 break
             time.sleep(0.05)
         assert status == "HEALTHY"
+
+
+def test_my_automation_retries_a_flaky_control_plane(astroplane_server):
+    # docs/testing.md's example, as a user would copy it
+    org = f"/v1/organizations/{astroplane_server.organization_id}"
+    astroplane_server.arm_fault("CreateWorkspace", statusCode=503, count=2)
+    with astroplane_server.client() as client:       # httpx.Client with the owner token
+        for attempt in range(5):                     # the code under test would do this
+            response = client.post(f"{org}/workspaces", json={"name": "data"})
+            if response.status_code != 503:
+                break
+        assert response.status_code == 200
+
+        created = client.post(f"{org}/tokens", json={"name": "ci", "scope": "ORGANIZATION",
+                                                     "role": "ORGANIZATION_MEMBER",
+                                                     "tokenExpiryPeriodInDays": 1}).json()
+        astroplane_server.advance(duration="P2D")    # two days later...
+        expired = httpx.get(f"{astroplane_server.url}{org}",
+                            headers={"Authorization": f"Bearer {created['token']}"})
+        assert expired.status_code == 401

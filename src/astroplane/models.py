@@ -22,4 +22,5 @@ from astroplane.workspaces.models import Workspace
 __all__ = ["Base", "Cluster", "Deployment", "DeploymentCount", "Deploy", "DeployUpload", "DeploymentLogLine",
            "Organization", "AuthzEpoch", "RoleBinding", "ApiToken", "PersonalToken", "User", "Workspace",
            "NodePool", "WorkerQueue", "EnvironmentVariable", "EnvironmentObject", "EnvironmentObjectLink",
-           "AuditLogEntry", "ArmedFault", "ControlsState", "Invite", "AllowedIpRange", "CustomRole", "Team", "TeamMember"]
+           "AuditLogEntry", "ArmedFault", "ControlsState",
+           "Invite", "AllowedIpRange", "CustomRole", "Team", "TeamMember"]

@@ -162,8 +162,9 @@ class Reconciler:
             spec, observed = self._converge(session, deployment, delete_pending, wants)
             if supervised:
                 self._follow(deployment, spec, observed)
+                now_seconds = epoch_seconds()
                 logs.append_many(deployment.organization_id, deployment.id,
-                                 [(source, text, epoch_seconds()) for source, text in self.runtime.collect_logs(deployment.id)])
+                                 [(source, text, now_seconds) for source, text in self.runtime.collect_logs(deployment.id)])
             event = lifecycle.step_event(deployment.status, delete_pending=delete_pending, step_due=step_due,
                                          cluster_ready=cluster is None or cluster.status in CLUSTER_UP,
                                          wants_hibernation=wants, runtime=observed.state)
