@@ -2,20 +2,15 @@
 
 import json
 import os
-import socket
 import ssl
 import subprocess
 import sys
 import time
 import urllib.request
 
+from astroplane.testing import free_port
+
 CLI = [sys.executable, "-m", "astroplane.cli"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class LiveServer:

@@ -2,13 +2,14 @@
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 
 import pytest
+
+from astroplane.testing import free_port
 
 CLI = [sys.executable, "-m", "astroplane.cli"]
 
@@ -44,14 +45,8 @@ def test_cli_errors_are_clear(env):
     assert result.returncode == 2 and "no user with email" in result.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_serve_bootstraps_on_first_start_only(env):
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([*CLI, "serve", "--port", str(port)], stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True, env={**env, "ASTROPLANE_RUN_RECONCILER": "false"})
     try:

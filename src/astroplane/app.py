@@ -121,6 +121,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, exempt_prefixes=(UPLOAD_PREFIX,))
     for middleware in resources.MIDDLEWARE:
         app.add_middleware(middleware)
+    resources.install_controls(app, settings, database)
     app.add_middleware(MetricsMiddleware)
     app.add_middleware(UnhandledErrorMiddleware)
     return app

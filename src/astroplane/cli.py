@@ -1,5 +1,6 @@
 """The `astroplane` command: serve, bootstrap organizations, mint user tokens, print the API document."""
 
+import contextlib
 import json
 import os
 import subprocess
@@ -36,18 +37,39 @@ def _run(action):
     """Run `action(session, codec)` in one transaction; report domain errors without a traceback."""
     database = _database()
     codec = TokenCodec(get_settings())
-    session = database.session()
     try:
-        result = action(session, codec)
-        session.commit()
-        return result
-    except AstroError as error:
-        session.rollback()
-        typer.echo(f"error: {error.message}", err=True)
-        raise typer.Exit(2) from None
+        with _test_double(database):
+            session = database.session()
+            try:
+                result = action(session, codec)
+                session.commit()
+                return result
+            except AstroError as error:
+                session.rollback()
+                typer.echo(f"error: {error.message}", err=True)
+                raise typer.Exit(2) from None
+            finally:
+                session.close()
     finally:
-        session.close()
         database.dispose()
+
+
+@contextlib.contextmanager
+def _test_double(database: Database):
+    """On a test server, CLI actions keep its time (ASTROPLANE_TEST_CONTROLS) and seeded ids too."""
+    settings = get_settings()
+    with contextlib.ExitStack() as stack:
+        if settings.test_controls:
+            from astroplane.controls.clock import SharedState
+            from astroplane.kit.time import using_clock
+
+            stack.enter_context(using_clock(SharedState(database)))
+        if settings.id_seed is not None:
+            from astroplane.controls.repository import take_id_block
+            from astroplane.kit.ids import SeededIds, using_ids
+
+            stack.enter_context(using_ids(SeededIds(settings.id_seed, take_id_block(database.engine))))
+        yield
 
 
 def _prepare_for_serving() -> None:
@@ -205,7 +227,8 @@ def openapi(api: Annotated[str, typer.Option(
     from astroplane.app import create_app, version_document
     from astroplane.settings import Settings
 
-    settings = Settings(database_url="sqlite://", run_reconciler=False, signing_key="x" * 32)
+    settings = Settings(database_url="sqlite://", run_reconciler=False, signing_key="x" * 32, test_controls=False,
+                        id_seed=None)
     server = create_app(settings)
     if api != "v1" and api not in server.state.api_versions:
         known = ", ".join(["v1", *server.state.api_versions])

@@ -4,6 +4,7 @@ from astroplane.alerts.models import Alert, AlertChannel, AlertDelivery, AlertFi
 from astroplane.audit.models import AuditLogEntry
 from astroplane.clusters.models import Cluster, NodePool
 from astroplane.deployments.models import Deployment, DeploymentCount, EnvironmentVariable, WorkerQueue
+from astroplane.controls.models import ArmedFault, ControlsState
 from astroplane.deploys.models import Deploy, DeployUpload
 from astroplane.envobjects.models import EnvironmentObject, EnvironmentObjectLink
 from astroplane.invites.models import Invite
@@ -23,5 +24,5 @@ from astroplane.workspaces.models import Workspace
 __all__ = ["Base", "Cluster", "Deployment", "DeploymentCount", "Deploy", "DeployUpload", "DeploymentLogLine",
            "Organization", "AuthzEpoch", "RoleBinding", "ApiToken", "PersonalToken", "User", "Workspace",
            "NodePool", "WorkerQueue", "EnvironmentVariable", "EnvironmentObject", "EnvironmentObjectLink",
-           "AuditLogEntry", "Invite", "AllowedIpRange", "CustomRole", "Team", "TeamMember",
-           "Alert", "AlertChannel", "AlertFiring", "AlertDelivery", "NotificationChannel"]
+           "AuditLogEntry", "ArmedFault", "ControlsState", "Invite", "AllowedIpRange", "CustomRole", "Team",
+           "TeamMember", "Alert", "AlertChannel", "AlertFiring", "AlertDelivery", "NotificationChannel"]

@@ -13,6 +13,7 @@ from astroplane.audit import recorder as audit_recorder
 from astroplane.audit.endpoints import router as audit_router
 from astroplane.audit.middleware import AuditMiddleware
 from astroplane.clusters.endpoints import router as clusters_router
+from astroplane.controls import install as controls_install
 from astroplane.deployments import hot as deployments_hot
 from astroplane.deployments import placement as deployment_placement
 from astroplane.deployments import scope as deployment_scope
@@ -76,6 +77,13 @@ INTERNAL_ROUTERS: list[APIRouter] = [deploy_uploads_router, logs_ingest_router, 
 HOT_ROUTES: list[HotRoute] = [deployments_hot.HOT_ROUTE]
 # ASGI middlewares added to the app (innermost first).
 MIDDLEWARE: list = [AuditMiddleware]
+
+
+def install_controls(app, settings, database) -> None:
+    """The test-double controls, outside the audit middleware (injected answers are audited by
+    the controls themselves), when the settings ask for them."""
+    if controls_install.wanted(settings):
+        controls_install.install(app, settings, database)
 
 
 def _delete_workspace_tokens(session: Session, workspace: Workspace) -> None:

@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     airflow_dir: pathlib.Path | None = None
     local_max_deployments: int = Field(default=0, ge=0)
     dag_refresh_seconds: int = Field(default=10, ge=1)
+    # A test double's controls (docs/testing.md): the API under /astroplane/v1 (clock, faults,
+    # forced failures, reset), and reproducible ids from this seed. Never on a shared server.
+    test_controls: bool = False
+    id_seed: int | None = None
 
     # Alerts (local runtime only; see docs/alerts.md): how often deployments' Airflows are read,
     # where EMAIL, PAGERDUTY and OPSGENIE channels deliver, and how failed deliveries are retried

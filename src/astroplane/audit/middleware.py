@@ -2,9 +2,10 @@
 
 import logging
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from astroplane.audit.recorder import MUTATING, RECORDED_KEY, record_scope
+from astroplane.kit.middleware import StatusCapture
 
 log = logging.getLogger("astroplane.audit")
 
@@ -17,19 +18,12 @@ class AuditMiddleware:
         if scope["type"] != "http" or scope.get("method") not in MUTATING:
             await self.app(scope, receive, send)
             return
-        status = 500
-
-        async def capture(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
+        capture = StatusCapture(send)
         try:
             await self.app(scope, receive, capture)
         finally:
-            if status >= 400 or RECORDED_KEY not in scope:
-                self._record(scope, status)
+            if capture.status >= 400 or RECORDED_KEY not in scope:
+                self._record(scope, capture.status)
 
     @staticmethod
     def _record(scope: Scope, status: int) -> None:

@@ -7,12 +7,13 @@ the database keeps only the current `jti`, so an old value stops working at once
 
 import datetime as dt
 import secrets
-import time
 from dataclasses import dataclass
 from typing import Any
 
 import jwt
 
+from astroplane.kit import signed
+from astroplane.kit.time import epoch_seconds
 from astroplane.settings import Settings
 
 ALGORITHM = "HS256"
@@ -71,7 +72,7 @@ class TokenCodec:
         """Verified claims, or None for anything forged, expired, malformed or foreign."""
         claims = self._verified.get(token)
         if claims is not None:
-            if claims.expires_at is not None and claims.expires_at <= time.time():
+            if claims.expires_at is not None and claims.expires_at <= epoch_seconds():
                 return None
             return claims
         claims = self._verify(token)
@@ -83,7 +84,7 @@ class TokenCodec:
 
     def _verify(self, token: str) -> TokenClaims | None:
         try:
-            claims = jwt.decode(token, self._key, algorithms=[ALGORITHM], audience=self._audience,
+            claims = signed.decode(token, self._key, algorithms=[ALGORITHM], audience=self._audience,
                                 issuer=self._issuer, options={"require": ["sub", "jti", "iat"]})
         except jwt.PyJWTError:
             return None

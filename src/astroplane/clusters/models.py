@@ -52,6 +52,8 @@ class Cluster(IdMixin, TimestampMixin, RevisionMixin, Base):
     # lifecycle: when the running transition completes, and whether a delete is pending
     step_due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
     delete_requested_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # why the last step failed, when a test forced it (astroplane.controls); shown in healthStatus
+    status_reason: Mapped[str | None] = mapped_column(sa.Text)
 
 
 class NodePool(IdMixin, TimestampMixin, Base):

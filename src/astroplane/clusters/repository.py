@@ -81,6 +81,9 @@ class ClusterRepository:
                  .order_by(Cluster.id).limit(limit).with_for_update(skip_locked=True))
         return list(self.session.scalars(query))
 
+    def next_due_after(self, moment: dt.datetime) -> dt.datetime | None:
+        return self.session.scalar(sa.select(sa.func.min(Cluster.step_due_at)).where(Cluster.step_due_at > moment))
+
     def delete(self, cluster: Cluster) -> None:
         self.session.execute(sa.delete(NodePool).where(NodePool.cluster_id == cluster.id))
         self.session.delete(cluster)

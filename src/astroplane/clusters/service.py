@@ -59,7 +59,8 @@ def _health(cluster: models.Cluster) -> schemas.ClusterHealthStatus:
                                                      description="The cluster is being deleted")]
     elif value == "UNHEALTHY":
         details = [schemas.ClusterHealthStatusDetail(code=cluster.status, component="cluster", severity="ERROR",
-                                                     description=f"The last step ended in {cluster.status}")]
+                                                     description=cluster.status_reason
+                                                     or f"The last step ended in {cluster.status}")]
     return schemas.ClusterHealthStatus(value=value, details=details)
 
 

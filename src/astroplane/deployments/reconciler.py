@@ -8,7 +8,6 @@ work without taking the same row twice; SQLite has a single writer. Tests call `
 import asyncio
 import datetime as dt
 import logging
-import time
 
 from sqlalchemy.orm import Session
 
@@ -22,7 +21,7 @@ from astroplane.deployments.repository import DeploymentRepository
 from astroplane.deployments.scope import run_delete_cleanups
 from astroplane.deployments.steps import Steps, steps_for
 from astroplane.kit.db import Database
-from astroplane.kit.time import utcnow
+from astroplane.kit.time import epoch_seconds, utcnow
 from astroplane.logs.repository import DeploymentLogRepository
 from astroplane.rbac.repository import RoleBindingRepository
 from astroplane.runtime.base import HEALTHY, DeploymentSpec, Observation, RuntimeBackend
@@ -31,6 +30,7 @@ from astroplane.runtime.spec import deployment_spec
 
 log = logging.getLogger("astroplane.reconciler")
 BATCH = 200
+CATCH_UP_PASSES = 200
 # Cluster states in which its deployments can come up.
 CLUSTER_UP = frozenset({"CREATED", "UPDATING", "FAILING_OVER", "UPGRADE_PENDING", "UPDATE_FAILED", "FAILOVER_FAILED"})
 
@@ -93,6 +93,33 @@ class Reconciler:
         finally:
             session.close()
 
+    def catch_up(self, start: dt.datetime, end: dt.datetime) -> int:
+        """The passes a clock jump from `start` to `end` skipped (astroplane.controls): one at each
+        moment a step fell due in between, in order, then one at `end`, so that a chain of steps
+        (a cluster, then its deployment, then a deploy) completes as it would have in real time."""
+        changed, moment = 0, start
+        for _ in range(CATCH_UP_PASSES):
+            changed += self.run_once(moment)
+            following = self._next_due_after(moment)
+            if following is None or following >= end:
+                break
+            moment = following
+        for _ in range(CATCH_UP_PASSES):  # a step that another one unblocked completes in a later pass
+            made = self.run_once(end)
+            changed += made
+            if not made:
+                break
+        return changed
+
+    def _next_due_after(self, moment: dt.datetime) -> dt.datetime | None:
+        session = self.database.session(write=False)
+        try:
+            due = [ClusterRepository(session).next_due_after(moment),
+                   DeploymentRepository(session).next_due_after(moment)]
+        finally:
+            session.close()
+        return min((value for value in due if value is not None), default=None)
+
     def _clusters(self, session: Session, now: dt.datetime) -> int:
         repository = ClusterRepository(session)
         changed = 0
@@ -112,7 +139,7 @@ class Reconciler:
             if cluster.status == "FAILING_OVER":
                 cluster.failover_target = None
             log.info("cluster %s %s -> %s", cluster.id, cluster.status, status)
-            cluster.status, cluster.step_due_at = status, None
+            cluster.status, cluster.step_due_at, cluster.status_reason = status, None, None
         session.flush()
         return changed
 
@@ -135,8 +162,9 @@ class Reconciler:
             spec, observed = self._converge(session, deployment, delete_pending, wants)
             if supervised:
                 self._follow(deployment, spec, observed)
+                now_seconds = epoch_seconds()
                 logs.append_many(deployment.organization_id, deployment.id,
-                                 [(source, text, time.time()) for source, text in self.runtime.collect_logs(deployment.id)])
+                                 [(source, text, now_seconds) for source, text in self.runtime.collect_logs(deployment.id)])
             event = lifecycle.step_event(deployment.status, delete_pending=delete_pending, step_due=step_due,
                                          cluster_ready=cluster is None or cluster.status in CLUSTER_UP,
                                          wants_hibernation=wants, runtime=observed.state)

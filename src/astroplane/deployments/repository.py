@@ -168,6 +168,10 @@ class DeploymentRepository:
         rows = {row.id: row for row in self.session.scalars(query)}
         return [rows[i] for i in chosen if i in rows]
 
+    def next_due_after(self, moment: dt.datetime) -> dt.datetime | None:
+        return self.session.scalar(sa.select(sa.func.min(Deployment.step_due_at))
+                                   .where(Deployment.step_due_at > moment))
+
     def delete(self, deployment: Deployment) -> None:
         self.session.execute(sa.delete(WorkerQueue).where(WorkerQueue.deployment_id == deployment.id))
         self.session.execute(sa.delete(EnvironmentVariable).where(EnvironmentVariable.deployment_id == deployment.id))

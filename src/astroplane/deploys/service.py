@@ -17,7 +17,7 @@ from astroplane.deploys.models import Deploy
 from astroplane.deploys.repository import DeployRepository
 from astroplane.deploys.uploads import UploadGrant, upload_url
 
-from astroplane.kit.errors import BadRequest, Forbidden, NotFound
+from astroplane.kit.errors import BadRequest, Conflict, Forbidden, NotFound
 from astroplane.kit.ids import new_id
 from astroplane.kit.pagination import ListParams
 from astroplane.kit.time import utcnow
@@ -204,6 +204,17 @@ def _apply(session: Session, deploy: Deploy) -> None:
         is_dag_deploy_enabled=deploy.is_dag_deploy_enabled, mark_deploying=True)
 
 
+def fail(session: Session, deploy: Deploy, reason: str) -> None:
+    """An INITIALIZED deploy ends FAILED: the deployment keeps what it ran, the logs say why."""
+    if deploy.status != "INITIALIZED":
+        raise Conflict(f"deploy {deploy.id} is {deploy.status}; only an INITIALIZED deploy can fail")
+    deploy.status = "FAILED"
+    deploy.finalized_at = deploy.finalized_at or utcnow()
+    DeploymentLogRepository(session).append(deploy.organization_id, deploy.deployment_id, "dag-processor",
+                                            f"deploy {deploy.id} failed: {reason}")
+    session.flush()
+
+
 def finalize_deploy(session: Session, auth: AuthContext, deploy_id: str, body: schemas.FinalizeDeployRequest,
                     settings: Settings, store: BlobStore) -> schemas.Deploy:
     deployment = _deployment(session, auth)
@@ -224,11 +235,7 @@ def finalize_deploy(session: Session, auth: AuthContext, deploy_id: str, body: s
     deploy.stamp_author(auth.principal.subject)
     deploy.finalized_at = utcnow()
     if digest is not None and not store.verify(digest):
-        deploy.status = "FAILED"
-        DeploymentLogRepository(session).append(
-            deploy.organization_id, deploy.deployment_id, "dag-processor",
-            f"deploy {deploy.id} failed: the uploaded archive is missing or damaged in the blob store")
-        session.flush()
+        fail(session, deploy, "the uploaded archive is missing or damaged in the blob store")
         return to_public(deploy, SubjectProfiles(session), settings)
     if _needs_dags(deploy):
         deploy.dag_tarball_version = body.dagTarballVersion

@@ -19,6 +19,8 @@ import jwt
 from astroplane.auth.codec import ALGORITHM
 from astroplane.deploys.archives import ArchiveRejected, validate_archive
 from astroplane.deploys.blobstore import BlobStore
+from astroplane.kit import signed
+from astroplane.kit.time import epoch_seconds
 from astroplane.settings import Settings
 
 AUDIENCE = "astroplane-upload"
@@ -37,7 +39,7 @@ class UploadGrant:
 def upload_url(settings: Settings, grant: UploadGrant) -> str:
     claims = {"aud": AUDIENCE, "iss": settings.token_issuer, "org": grant.organization_id,
               "dep": grant.deployment_id, "deploy": grant.deploy_id, "kind": grant.kind,
-              "exp": int(time.time()) + settings.upload_url_ttl_seconds}
+              "exp": int(epoch_seconds()) + settings.upload_url_ttl_seconds}
     token = jwt.encode(claims, settings.token_signing_key, algorithm=ALGORITHM)
     segment = "dags" if grant.kind == "DAGS" else "bundle"
     return f"{settings.base_url}/uploads/{grant.deploy_id}/{segment}?sig={token}"
@@ -45,7 +47,7 @@ def upload_url(settings: Settings, grant: UploadGrant) -> str:
 
 def verify_grant(settings: Settings, token: str, deploy_id: str, segment: str) -> UploadGrant | None:
     try:
-        claims = jwt.decode(token, settings.token_signing_key, algorithms=[ALGORITHM], audience=AUDIENCE,
+        claims = signed.decode(token, settings.token_signing_key, algorithms=[ALGORITHM], audience=AUDIENCE,
                             issuer=settings.token_issuer, options={"require": ["exp"]})
     except jwt.PyJWTError:
         return None
@@ -56,7 +58,7 @@ def verify_grant(settings: Settings, token: str, deploy_id: str, segment: str) -
 
 def new_version_id() -> str:
     """A version id in the shape of an Azure blob version: 2024-01-12T18:32:20.5898930Z."""
-    nanos = time.time_ns()
+    nanos = time.time_ns()  # an identifier (a primary key), so the system clock: a frozen one repeats
     stamp = dt.datetime.fromtimestamp(nanos // 1_000_000_000, dt.UTC)
     return stamp.strftime("%Y-%m-%dT%H:%M:%S") + f".{(nanos % 1_000_000_000) // 100:07d}Z"
 

@@ -21,11 +21,15 @@ class EpochCache:
     def __init__(self) -> None:
         self.epoch: int | None = None
         self._entries: dict[tuple[str, Hashable], Any] = {}
+        # called when the epoch moves: other per-process caches tied to it (the test clock)
+        self.on_change: list[Callable[[], None]] = []
 
     def sync(self, epoch: int) -> None:
         if epoch != self.epoch:
             self._entries.clear()
             self.epoch = epoch
+            for listener in self.on_change:
+                listener()
 
     def get(self, namespace: str, key: Hashable) -> Any:
         return self._entries.get((namespace, key), _MISSING)

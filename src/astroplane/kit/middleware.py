@@ -62,6 +62,21 @@ async def _refuse(scope: Scope, receive: Receive, send: Send, status: int, messa
     await response(scope, receive, send)
 
 
+class StatusCapture:
+    """An ASGI `send` that passes messages on and remembers the response's status (`default`
+    until one starts: an app that raised before answering)."""
+
+    __slots__ = ("send", "status")
+
+    def __init__(self, send: Send, default: int = 500):
+        self.send, self.status = send, default
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+        await self.send(message)
+
+
 class MetricsMiddleware:
     def __init__(self, app: ASGIApp):
         self.app = app
@@ -73,17 +88,11 @@ class MetricsMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        status = 500
-
-        async def capture(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
+        capture = StatusCapture(send)
         try:
             await self.app(scope, receive, capture)
         finally:
+            status = capture.status
             route = scope.get("route")
             key = (scope["method"], getattr(route, "path", None) or "unmatched", status)
             children = self._children.get(key)

@@ -1,9 +1,9 @@
-import time
 import zlib
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from astroplane.kit.time import epoch_seconds
 from astroplane.logs.models import LOG_SOURCES, DeploymentLogLine
 from astroplane.logs.search import LogQuery, search_clause
 
@@ -32,7 +32,7 @@ class DeploymentLogRepository:
         self._serialize_writers(deployment_id)
         self.session.add(DeploymentLogLine(organization_id=organization_id, deployment_id=deployment_id,
                                            source=source, raw=raw,
-                                           timestamp=time.time() if timestamp is None else timestamp))
+                                           timestamp=epoch_seconds() if timestamp is None else timestamp))
 
     def append_many(self, organization_id: str, deployment_id: str, lines: list[tuple[str, str, float]]) -> None:
         """(source, raw, timestamp) lines in one INSERT."""

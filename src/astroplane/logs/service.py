@@ -8,14 +8,15 @@ Order is newest first (timestamp, then arrival), so page one is what happened mo
 """
 
 import datetime as dt
-import time
 
 import jwt
 from sqlalchemy.orm import Session
 
 from astroplane.auth.codec import ALGORITHM
 from astroplane.contract.models import DeploymentLog, DeploymentLogEntry
+from astroplane.kit import signed
 from astroplane.kit.errors import BadRequest
+from astroplane.kit.time import epoch_seconds
 from astroplane.logs.models import LOG_SOURCES
 from astroplane.logs.repository import DeploymentLogRepository
 from astroplane.logs.search import LogQuery
@@ -44,13 +45,13 @@ def _timestamp(value: dt.datetime) -> float:
 def _encode(settings: Settings, deployment_id: str, query: LogQuery) -> str:
     claims = {"aud": SEARCH_AUDIENCE, "dep": deployment_id, "src": list(query.sources), "s": query.start,
               "e": query.end, "q": query.text, "max": query.max_id, "n": query.max_results,
-              "exp": int(time.time()) + SEARCH_TTL_SECONDS}
+              "exp": int(epoch_seconds()) + SEARCH_TTL_SECONDS}
     return jwt.encode(claims, settings.token_signing_key, algorithm=ALGORITHM)
 
 
 def _decode(settings: Settings, deployment_id: str, search_id: str) -> LogQuery:
     try:
-        claims = jwt.decode(search_id, settings.token_signing_key, algorithms=[ALGORITHM], audience=SEARCH_AUDIENCE)
+        claims = signed.decode(search_id, settings.token_signing_key, algorithms=[ALGORITHM], audience=SEARCH_AUDIENCE)
     except jwt.ExpiredSignatureError as exc:
         raise BadRequest("searchId has expired; start a new search without it", field="searchId") from exc
     except jwt.PyJWTError as exc:
@@ -79,7 +80,7 @@ def _new_query(session: Session, deployment_id: str, sources: list[str], range_s
         seconds = DEFAULT_RANGE_SECONDS if range_seconds is None else range_seconds
         if not 1 <= seconds <= MAX_RANGE_SECONDS:
             raise BadRequest(f"range must be between 1 and {MAX_RANGE_SECONDS} seconds", field="range")
-        now = time.time()
+        now = epoch_seconds()
         window = (now - seconds, now)
     if text is not None and len(text) > MAX_SEARCH_TEXT:
         raise BadRequest(f"searchText must be at most {MAX_SEARCH_TEXT} characters", field="searchText")
@@ -117,7 +118,7 @@ def ingest(session: Session, organization_id: str, deployment_id: str,
     """Store lines a runtime sends: (source, raw, timestamp or None for now)."""
     if len(lines) > MAX_INGEST_LINES:
         raise BadRequest(f"send at most {MAX_INGEST_LINES} lines per request", field="lines")
-    now = time.time()
+    now = epoch_seconds()
     checked = []
     for index, (source, raw, timestamp) in enumerate(lines):
         if source not in LOG_SOURCES:
