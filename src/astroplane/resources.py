@@ -9,6 +9,7 @@ from astroplane.audit import recorder as audit_recorder
 from astroplane.audit.endpoints import router as audit_router
 from astroplane.audit.middleware import AuditMiddleware
 from astroplane.clusters.endpoints import router as clusters_router
+from astroplane.console.endpoints import router as console_router
 from astroplane.deployments import hot as deployments_hot
 from astroplane.deployments import placement as deployment_placement
 from astroplane.deployments import scope as deployment_scope
@@ -52,8 +53,9 @@ ROUTERS: list[APIRouter] = [organizations_router, workspaces_router, tokens_rout
                             clusters_router, deployments_router, deploys_router, logs_router, agent_tokens_router,
                             envobjects_router, invites_router, teams_router, roles_router, ip_ranges_router,
                             audit_router]
-# Routes outside the Astro API's document: signed DAG uploads, runtime log ingestion, the Airflow proxy.
-INTERNAL_ROUTERS: list[APIRouter] = [deploy_uploads_router, logs_ingest_router, airflow_proxy_router]
+# Routes outside the Astro API's document: signed DAG uploads, runtime log ingestion, the Airflow proxy,
+# the web console's files.
+INTERNAL_ROUTERS: list[APIRouter] = [deploy_uploads_router, logs_ingest_router, airflow_proxy_router, console_router]
 # GETs answered from caches when every check is known to pass (kit.hot).
 HOT_ROUTES: list[HotRoute] = [deployments_hot.HOT_ROUTE]
 # ASGI middlewares added to the app (innermost first).

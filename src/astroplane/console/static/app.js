@@ -1,0 +1,150 @@
+// Hash routes -> views. Each view renders into <main> and may register cleanups (timers).
+
+import { api, session } from "./api.js";
+import { button, clear, errorBox, field, form, h, input, select } from "./ui.js";
+import * as overview from "./views/overview.js";
+import * as workspaces from "./views/workspaces.js";
+import * as deployments from "./views/deployments.js";
+import * as deployment from "./views/deployment.js";
+import * as logs from "./views/logs.js";
+import * as envobjects from "./views/envobjects.js";
+import * as tokens from "./views/tokens.js";
+import * as people from "./views/people.js";
+import * as ipRanges from "./views/ipranges.js";
+import * as audit from "./views/audit.js";
+
+const ROUTES = [
+  ["/", overview.render],
+  ["/workspaces", workspaces.list],
+  ["/workspaces/:id", workspaces.detail],
+  ["/deployments", deployments.list],
+  ["/deployments/new", deployments.create],
+  ["/deployments/:id", deployment.detail],
+  ["/deployments/:id/edit", deployment.edit],
+  ["/deployments/:id/logs", logs.render],
+  ["/environment-objects", envobjects.list],
+  ["/environment-objects/new", envobjects.create],
+  ["/environment-objects/:id", envobjects.detail],
+  ["/tokens", tokens.list],
+  ["/users", people.users],
+  ["/invites", people.invites],
+  ["/teams", people.teams],
+  ["/teams/:id", people.team],
+  ["/roles", people.roles],
+  ["/ip-ranges", ipRanges.render],
+  ["/audit-log", audit.render],
+];
+
+const main = document.getElementById("main");
+const nav = document.getElementById("nav");
+const account = document.getElementById("account");
+let cleanups = [];
+let generation = 0;
+let organizations = [];
+
+function match(path) {
+  const parts = path.split("/").filter(Boolean);
+  for (const [pattern, view] of ROUTES) {
+    const want = pattern.split("/").filter(Boolean);
+    if (want.length !== parts.length) continue;
+    const params = {};
+    if (want.every((part, i) => (part.startsWith(":") ? (params[part.slice(1)] = decodeURIComponent(parts[i])) : part === parts[i]))) {
+      return [view, params];
+    }
+  }
+  return [null, {}];
+}
+
+export function navigate(path) {
+  if (location.hash === `#${path}`) route();
+  else location.hash = path;
+}
+
+async function route() {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+  const mine = ++generation;
+  const [path, queryText = ""] = location.hash.slice(1).split("?");
+  if (!session.token) return signInPage();
+  if (!organizations.length && !(await loadAccount())) return;
+  const [view, params] = match(path || "/");
+  highlight(path || "/");
+  const context = {
+    params, query: new URLSearchParams(queryText), navigate,
+    alive: () => mine === generation,
+    onCleanup: (cleanup) => cleanups.push(cleanup),
+  };
+  clear(main);
+  if (!view) return clear(main, h("h1", {}, "Not found"), h("p", {}, "No console page lives at this address."));
+  try {
+    await view(main, context);
+  } catch (error) {
+    if (context.alive()) clear(main, errorBox(error));
+  }
+  if (context.alive()) document.title = `${main.querySelector("h1")?.textContent || "console"} · astroplane`;
+}
+
+function highlight(path) {
+  const top = `/${path.split("/").filter(Boolean)[0] || ""}`;
+  for (const anchor of nav.querySelectorAll("a")) {
+    const current = anchor.getAttribute("href").slice(1) === top;
+    if (current) anchor.setAttribute("aria-current", "page");
+    else anchor.removeAttribute("aria-current");
+  }
+}
+
+async function loadAccount() {
+  try {
+    organizations = (await api.get("/organizations", { limit: 1000 })).organizations;
+  } catch (error) {
+    session.signOut();
+    signInPage(error);
+    return false;
+  }
+  if (!organizations.some((org) => org.id === session.organizationId)) session.setOrganization(organizations[0].id);
+  let who = "API token";
+  try {
+    const self = await api.get("/users/self");
+    who = self.username;
+  } catch { /* an API token is no user: it has no /users/self */ }
+  const picker = organizations.length > 1
+    ? field("Organization", select(organizations.map((org) => [org.id, org.name]), {
+      value: session.organizationId,
+      onchange: (event) => { session.setOrganization(event.target.value); navigate("/"); },
+    }))
+    : h("span", { class: "org-name" }, organizations[0].name);
+  clear(account, picker, h("span", { class: "who", title: "signed in as" }, who),
+    button("Sign out", signOut, { id: "sign-out" }));
+  nav.hidden = false;
+  return true;
+}
+
+function signOut() {
+  session.signOut();
+  organizations = [];
+  clear(account);
+  nav.hidden = true;
+  navigate("/");
+}
+
+function signInPage(error) {
+  nav.hidden = true;
+  clear(account);
+  const token = input({ type: "password", name: "token", autocomplete: "off", required: true, spellcheck: "false" });
+  clear(main,
+    h("div", { class: "signin" },
+      h("h1", {}, "Sign in"),
+      h("p", {}, "Paste an API token, or a personal token from ", h("code", {}, "astroplane user-token --email you@example.com"),
+        ". The token stays in this tab's session storage and is dropped when you sign out."),
+      error ? errorBox(error) : null,
+      form([field("Token", token)], "Sign in", async (values) => {
+        const text = values.get("token").trim();
+        const orgs = (await api.get("/organizations", { limit: 1000 }, { token: text })).organizations;
+        if (!orgs.length) throw new Error("This token reaches no organization.");
+        session.signIn(text, orgs[0].id);
+        await route();
+      }, { label: "Sign in" })));
+  token.focus();
+}
+
+window.addEventListener("hashchange", route);
+route();
