@@ -54,6 +54,12 @@ class Console:
             time.sleep(0.1)
         raise AssertionError(f"deployment {deployment_id} did not become HEALTHY")
 
+    def gone(self, path: str) -> None:
+        deadline = time.monotonic() + 30
+        while self.http.get(path).status_code != 404:
+            assert time.monotonic() < deadline, f"{path} is still there"
+            time.sleep(0.1)
+
     def shot(self, page, name: str) -> None:
         page.screenshot(path=str(self.shots / f"{name}.png"), full_page=True)
 
@@ -131,3 +137,207 @@ def test_sign_in_overview_and_sign_out(page, console):
     assert page.evaluate("sessionStorage.length") == 0
     page.goto(f"{console.base}/console/#/deployments")
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+
+
+def test_create_a_workspace_and_a_deployment_and_watch_it_become_healthy(page, console):
+    sign_in(page, console)
+    page.get_by_role("link", name="Workspaces").click()
+    page.get_by_role("button", name="New workspace").click()
+    name = f"ui-ws-{uuid.uuid4().hex[:6]}"
+    form = page.get_by_role("form", name="Create workspace")
+    form.get_by_label("Name").fill(name)
+    form.get_by_label("Default cloud provider").select_option("AWS")
+    form.get_by_label("Default region").fill("us-east-1")
+    form.get_by_role("button", name="Create workspace").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(name)
+    page.get_by_role("link", name="Workspaces").click()
+    expect(page.get_by_role("link", name=name)).to_be_visible()
+    console.shot(page, "workspaces")
+
+    page.get_by_role("link", name="Deployments", exact=True).click()
+    page.get_by_role("link", name="Create deployment").click()
+    deployment_name = f"ui-dep-{uuid.uuid4().hex[:6]}"
+    page.get_by_label("Name").fill(deployment_name)
+    page.get_by_label("Workspace").select_option(label=name)
+    page.get_by_role("button", name="Create deployment").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(deployment_name)
+    status = page.locator("#deployment-status .badge")
+    expect(status).to_have_text("CREATING")
+    # the page polls: no reload, the badge turns HEALTHY on its own
+    expect(status).to_have_text("HEALTHY", timeout=20_000)
+    deployment_id = page.url.rsplit("/", 1)[1]
+    created = console.ok("GET", f"/deployments/{deployment_id}")
+    assert created["name"] == deployment_name and created["status"] == "HEALTHY"
+    expect(page.get_by_text(created["runtimeVersion"], exact=False).first).to_be_visible()
+    expect(page.get_by_role("heading", name="Worker queues")).to_be_visible()
+    console.shot(page, "deployment")
+
+    page.get_by_role("link", name="Deployments", exact=True).click()
+    page.get_by_label("Workspace").select_option(label=name)
+    page.get_by_role("button", name="Filter").click()
+    rows = page.locator("#deployment-list tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first.locator(".badge")).to_have_text("HEALTHY")
+    console.shot(page, "deployments")
+
+    # update: a variable and a secret, then the page polls through DEPLOYING back to HEALTHY
+    page.goto(f"{console.base}/console/#/deployments/{deployment_id}/edit")
+    page.get_by_role("button", name="Add variable").click()
+    page.get_by_label("Key").last.fill("PLAIN_SETTING")
+    page.get_by_label("Value").last.fill("visible-value")
+    page.get_by_role("button", name="Add variable").click()
+    page.get_by_label("Key").last.fill("API_PASSWORD")
+    page.get_by_label("Value").last.fill("s3cr3t-do-not-show")
+    page.get_by_label("Secret", exact=True).last.check()
+    page.get_by_role("button", name="Save and redeploy").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(deployment_name)
+    expect(status).to_have_text("HEALTHY", timeout=20_000)
+    variables = page.get_by_role("region", name="Environment variables")
+    expect(variables).to_contain_text("visible-value")
+    expect(variables.locator("tr", has_text="API_PASSWORD").locator(".masked")).to_be_visible()
+    assert "s3cr3t-do-not-show" not in page.content()
+
+
+def test_hibernate_wake_and_delete(page, console):
+    workspace = console.workspace()
+    deployment = console.deployment(workspace["id"], isDevelopmentMode=True)
+    console.healthy(deployment["id"])
+    sign_in(page, console, at=f"console/#/deployments/{deployment['id']}")
+    status = page.locator("#deployment-status .badge")
+    expect(status).to_have_text("HEALTHY")
+    page.get_by_role("button", name="Hibernate").click()
+    expect(status).to_have_text("HIBERNATING", timeout=20_000)
+    page.get_by_role("button", name="Wake up").click()
+    expect(status).to_have_text("HEALTHY", timeout=20_000)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Delete").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Deployments")
+    console.gone(f"/deployments/{deployment['id']}")  # teardown takes reconciler steps
+
+
+def test_a_token_value_is_shown_once(page, console):
+    workspace = console.workspace()
+    sign_in(page, console)
+    page.get_by_role("link", name="API tokens").click()
+    form = page.get_by_role("form", name="Create API token")
+    name = f"ci-{uuid.uuid4().hex[:6]}"
+    form.get_by_label("Name").fill(name)
+    form.get_by_label("Scope").select_option("WORKSPACE")
+    form.get_by_label("Role").select_option("WORKSPACE_MEMBER")
+    form.get_by_label("Workspace").select_option(workspace["id"])
+    form.get_by_role("button", name="Create token").click()
+    value = page.locator("#token-value-once .token-value").inner_text()
+    assert len(value) > 40
+    console.shot(page, "tokens")
+    # the value works as a token of that workspace
+    listed = httpx.get(f"{console.base}/v1/organizations/{console.organization_id}/workspaces/{workspace['id']}",
+                       headers={"Authorization": f"Bearer {value}"})
+    assert listed.status_code == 200, listed.text
+    row = page.locator("tbody tr", has_text=name)
+    expect(row).to_be_visible()
+    # shown once: the list only has the short form, and a reload has no trace of the value
+    page.reload()
+    expect(page.locator("tbody tr", has_text=name)).to_be_visible()
+    assert value not in page.content()
+    # rotate shows the new value once, and the old one stops working
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name=f"Rotate {name}").click()
+    rotated = page.locator("#token-value-once .token-value").inner_text()
+    assert rotated != value
+    old = httpx.get(f"{console.base}/v1/organizations/{console.organization_id}/workspaces/{workspace['id']}",
+                    headers={"Authorization": f"Bearer {value}"})
+    assert old.status_code == 401
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name=f"Delete {name}").click()
+    expect(page.locator("tbody tr", has_text=name)).to_have_count(0)
+
+
+def test_an_environment_object_secret_is_masked(page, console):
+    workspace = console.workspace()
+    deployment = console.deployment(workspace["id"])
+    sign_in(page, console, at=f"console/#/environment-objects/new?workspaceId={workspace['id']}")
+    page.get_by_label("Type").select_option("AIRFLOW_VARIABLE")
+    page.get_by_label("Key").fill("warehouse_password")
+    page.get_by_label("Value").fill("hunter2-secret-value")
+    page.get_by_label("Secret").check()
+    page.get_by_role("button", name="Create", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("warehouse_password")
+    expect(page.get_by_role("region", name="Value").locator(".masked")).to_be_visible()
+    # link it to the deployment with an override; the link shows, the secret never does
+    page.get_by_label("Deployment", exact=True).select_option(deployment["id"])
+    page.get_by_label("Override value (optional)").fill("override-secret-value")
+    page.get_by_role("button", name="Link").click()
+    links = page.get_by_role("region", name="Links")
+    expect(links.get_by_role("link", name=deployment["id"])).to_be_visible()
+    expect(links.locator(".masked")).to_be_visible()  # the override is as secret as the value
+    stored = console.ok("GET", f"/environment-objects?deploymentId={deployment['id']}&resolveLinked=true")["environmentObjects"]
+    assert [o["objectKey"] for o in stored] == ["warehouse_password"]
+    content = page.content()
+    assert "hunter2-secret-value" not in content and "override-secret-value" not in content
+    console.shot(page, "environment-object")
+    page.get_by_role("link", name="Environment objects").click()
+    page.get_by_label("Workspace").select_option(workspace["id"])
+    row = page.locator("tbody tr", has_text="warehouse_password")
+    expect(row.locator(".masked")).to_be_visible()
+    assert "hunter2-secret-value" not in page.content()
+
+
+def _ingest(console: Console, deployment_id: str, lines: list[dict]) -> None:
+    agent = console.ok("POST", f"/deployments/{deployment_id}/agent-tokens", json={"name": "runtime"})["token"]
+    response = httpx.post(f"{console.base}/internal/deployments/{deployment_id}/logs", json={"lines": lines},
+                          headers={"Authorization": f"Bearer {agent}"})
+    assert response.status_code == 200, response.text
+
+
+def test_search_logs_and_load_more(page, console):
+    workspace = console.workspace()
+    deployment = console.deployment(workspace["id"])
+    now = time.time()
+    lines = [{"source": "scheduler", "raw": f"heartbeat {n}", "timestamp": now - 600 + n} for n in range(130)]
+    lines += [{"source": "worker", "raw": "Task etl.load FAILED: disk full", "timestamp": now - 30},
+              {"source": "webserver", "raw": "GET /health 200", "timestamp": now - 20}]
+    _ingest(console, deployment["id"], lines)
+    console.healthy(deployment["id"])  # its own lifecycle lines are written by then
+    every = console.ok("GET", f"/deployments/{deployment['id']}/logs", params={
+        "sources": ["scheduler", "worker", "webserver", "triggerer", "dag-processor", "apiserver"], "limit": 5000})
+    total = every["resultCount"]
+    assert 132 < total < 200
+    sign_in(page, console, at=f"console/#/deployments/{deployment['id']}/logs")
+    results = page.locator("#log-results")
+    expect(results.locator(".log-count")).to_have_text("100 lines")
+    # lines arriving after the search began stay out of its later pages (the searchId pins them)
+    _ingest(console, deployment["id"], [{"source": "scheduler", "raw": "late line", "timestamp": now}])
+    page.get_by_role("button", name="Load more").click()
+    expect(results.locator(".log-count")).to_have_text(f"{total} lines")
+    expect(page.get_by_role("button", name="Load more")).to_have_count(0)
+    assert "late line" not in results.inner_text()
+    # newest first, as the API orders them
+    shown = results.locator(".log-line .raw").all_inner_texts()
+    assert shown == [entry["raw"] for entry in every["results"]]
+    page.get_by_label("Text").fill("disk FULL")
+    page.get_by_role("button", name="Search").click()
+    expect(results.locator(".log-line")).to_have_count(1)
+    expect(results.locator(".log-line")).to_contain_text("Task etl.load FAILED: disk full")
+    console.shot(page, "logs")
+    page.get_by_label("worker").uncheck()
+    page.get_by_role("button", name="Search").click()
+    expect(results.locator(".log-count")).to_have_text("0 lines")
+
+
+def test_a_workspace_token_is_refused_on_an_organization_page(page, console):
+    workspace = console.workspace()
+    token = console.ok("POST", "/tokens", json={"name": "ws-only", "scope": "WORKSPACE", "role": "WORKSPACE_OWNER",
+                                                 "entityId": workspace["id"]})["token"]
+    refused = httpx.get(f"{console.base}/v1/organizations/{console.organization_id}/allowed-ip-address-ranges",
+                        headers={"Authorization": f"Bearer {token}"})
+    assert refused.status_code == 403
+    sign_in(page, console, token=token, at="console/#/ip-ranges")
+    alert = page.get_by_role("alert")
+    expect(alert.locator(".error-message")).to_have_text(refused.json()["message"])
+    expect(alert).to_contain_text("HTTP 403")
+    request_id = alert.locator(".request-id").inner_text()
+    assert re.fullmatch(r"[0-9a-f-]{36}", request_id) and request_id != refused.json()["requestId"]
+    console.shot(page, "refused")
+    # what the token may see still works
+    page.goto(f"{console.base}/console/#/workspaces/{workspace['id']}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(workspace["name"])

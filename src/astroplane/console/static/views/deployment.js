@@ -21,11 +21,15 @@ export async function detail(main, { params, navigate, alive, onCleanup }) {
   const history = h("div");
   const airflow = h("div");
 
-  const act = (label, run, attrs = {}) => button(label, async () => {
+  let awaiting = null; // the status an action asked for, which the reconciler reaches later
+  let watch = () => {};
+  const act = (label, run, attrs = {}, expecting = null) => button(label, async () => {
     clear(messages);
     try {
       await run();
+      awaiting = expecting;
       await refresh();
+      watch();
     } catch (error) {
       clear(messages, errorBox(error));
     }
@@ -62,8 +66,8 @@ export async function detail(main, { params, navigate, alive, onCleanup }) {
         ["Schedules", spec?.schedules?.length ? spec.schedules.map((s) => `${s.hibernateAtCron} → ${s.wakeAtCron}${s.isEnabled ? "" : " (off)"}`).join("; ") : "none"],
       ]),
       h("div", { class: "actions" },
-        act("Hibernate", () => api.post(`${path}/hibernation-override`, { isHibernating: true })),
-        act("Wake up", () => api.post(`${path}/hibernation-override`, { isHibernating: false })),
+        act("Hibernate", () => api.post(`${path}/hibernation-override`, { isHibernating: true }), {}, "HIBERNATING"),
+        act("Wake up", () => api.post(`${path}/hibernation-override`, { isHibernating: false }), {}, "HEALTHY"),
         spec?.override ? act("Clear override", () => api.delete(`${path}/hibernation-override`)) : null)));
   };
   const renderAirflow = () => {
@@ -142,8 +146,9 @@ export async function detail(main, { params, navigate, alive, onCleanup }) {
     hibernation, airflow, history);
   renderAll();
   await renderHistory();
-  poll(() => TRANSITIONAL.has(deployment.status), async () => {
+  watch = poll(() => TRANSITIONAL.has(deployment.status) || (awaiting !== null && deployment.status !== awaiting), async () => {
     deployment = await api.get(path);
+    if (deployment.status === awaiting) awaiting = null;
     if (alive()) renderAll();
   }, onCleanup);
 }

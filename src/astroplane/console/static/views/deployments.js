@@ -58,16 +58,21 @@ export async function list(main, { query, navigate, alive, onCleanup }) {
   }, onCleanup);
 }
 
-// Re-run `refresh` every POLL_MS while `busy()` says something is still changing.
+// Re-run `refresh` every POLL_MS while `busy()` says something is still changing. Returns a
+// function that starts it again (after an action whose effect the reconciler applies later).
 export function poll(busy, refresh, onCleanup) {
-  let timer;
+  let timer = null;
+  let stopped = false;
   const tick = async () => {
-    if (!busy()) return;
+    timer = null;
+    if (stopped || !busy()) return;
     try { await refresh(); } catch { /* the next tick retries */ }
-    timer = setTimeout(tick, POLL_MS);
+    if (!stopped) timer = setTimeout(tick, POLL_MS);
   };
-  timer = setTimeout(tick, POLL_MS);
-  onCleanup(() => clearTimeout(timer));
+  const start = () => { if (timer === null && !stopped) timer = setTimeout(tick, POLL_MS); };
+  onCleanup(() => { stopped = true; clearTimeout(timer); });
+  start();
+  return start;
 }
 
 export async function create(main, { query, navigate, alive }) {

@@ -46,13 +46,15 @@ function summary(object) {
   return block.endpoint || "";
 }
 
-function blockFacts(type, block = {}, setFields = []) {
+// `secretValue`: the object's `value` is secret (so is an override of it, which carries no isSecret)
+function blockFacts(block = {}, setFields = [], secretValue = block.isSecret) {
   const rows = [];
   const keys = new Set([...Object.keys(block), ...setFields.filter((f) => !f.includes("."))]);
   for (const key of keys) {
     const value = block[key];
-    const secret = SECRET_FIELDS.has(key) || (key === "value" && block.isSecret);
+    const secret = SECRET_FIELDS.has(key) || (key === "value" && secretValue);
     if (secret) rows.push([key, setFields.includes(key) || value ? masked() : "—"]);
+    else if (value === undefined) rows.push([key, "—"]);
     else rows.push([key, typeof value === "object" ? code(JSON.stringify(value)) : String(value)]);
   }
   return definitionList(rows);
@@ -80,12 +82,12 @@ export async function detail(main, { params, navigate, alive }) {
       ["Description", object.description || "—"], ["Auto-link new deployments", object.autoLinkDeployments ? "yes" : "no"],
       ["Updated", when(object.updatedAt)],
     ]),
-    section("Value", blockFacts(object.objectType, object[blockName], object.setFields)),
+    section("Value", blockFacts(object[blockName], object.setFields)),
     section("Links", table([
       ["Deployment", (l) => h("a", { href: `#/deployments/${l.scopeEntityId}` }, l.scopeEntityId)],
       ["Overrides", (l) => {
         const overrides = l[`${blockName}Overrides`];
-        return overrides ? blockFacts(object.objectType, overrides, l.setFields) : "none (inherits)";
+        return overrides || l.setFields?.length ? blockFacts(overrides, l.setFields, object[blockName]?.isSecret) : "none (inherits)";
       }],
     ], object.links || [], { empty: "Linked to no deployment." })),
     section("Excluded deployments", table([["Deployment", (l) => l.scopeEntityId]], object.excludeLinks || [], { empty: "None." })),
@@ -103,7 +105,7 @@ async function linkForm(object, path, blockName, navigate) {
     field(`Override ${valueField} (optional)`, input({ name: "override" })),
   ], "Link", async (values) => {
     const link = { scope: "DEPLOYMENT", scopeEntityId: values.get("deploymentId") };
-    if (values.get("override")) link[`${blockName}Overrides`] = { [valueField]: values.get("override") };
+    if (values.get("override")) link.overrides = { [blockName]: { [valueField]: values.get("override") } };
     const links = (object.links || []).map((l) => ({ scope: l.scope, scopeEntityId: l.scopeEntityId }));
     await api.post(path, { links: [...links, link] });
     navigate(`/${path}`);

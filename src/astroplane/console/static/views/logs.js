@@ -3,7 +3,7 @@
 import { api } from "../api.js";
 import { button, clear, errorBox, field, h, input, pageHeader, select, when } from "../ui.js";
 
-const SOURCES = ["scheduler", "worker", "webserver", "triggerer"];
+const SOURCES = ["scheduler", "worker", "webserver", "triggerer", "dag-processor", "apiserver"];
 const RANGES = [[3600, "Last hour"], [86400, "Last day"], [7 * 86400, "Last 7 days"], ["custom", "Between dates…"]];
 const PAGE = 100;
 
@@ -38,8 +38,9 @@ export async function render(main, { params, alive }) {
         when(entry.timestamp), h("span", { class: "source" }, entry.source), h("span", { class: "raw" }, entry.raw)));
     }
     shown += page.results.length;
-    clear(more, h("p", { class: "log-count" }, `${shown} of ${page.resultCount} lines`),
-      shown < page.resultCount ? button("Load more", () => load().catch((error) => more.append(errorBox(error))), { id: "load-more" }) : null);
+    // a full page may have more behind it; the searchId keeps the next page to this search's lines
+    clear(more, h("p", { class: "log-count" }, `${shown} lines`),
+      page.resultCount === PAGE ? button("Load more", () => load().catch((error) => more.append(errorBox(error))), { id: "load-more" }) : null);
   };
   const search = async () => {
     const values = new FormData(form);
