@@ -12,20 +12,35 @@ import uuid
 import httpx
 import pytest
 
+from astroplane import bootstrap
+from astroplane.app import create_app
+from astroplane.auth.codec import TokenCodec
+from astroplane.kit.db import Database
+from astroplane.kit.migrate import upgrade
 from browser import launch
-from live import LiveServer
+from conftest import make_settings
+from live import ThreadedServer
 
 pytestmark = pytest.mark.slow
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
-# CREATING -> HEALTHY takes a few reconciler steps; short enough to watch, long enough to see CREATING
-STEP_DELAY = "0.4"
+# each lifecycle step (CREATING -> HEALTHY, ...) takes this long: short for the suite's sake, long
+# enough that the page shows the step before it ends, even on a busy machine
+STEP_DELAY = 0.8
+# every status badge the page ever showed, in order (a full reload would start the list afresh)
+WATCH_BADGES = """
+window.__badges = [];
+new MutationObserver(() => {
+  const badge = document.querySelector('#deployment-status .badge');
+  if (badge && window.__badges.at(-1) !== badge.textContent) window.__badges.push(badge.textContent);
+}).observe(document, {subtree: true, childList: true, characterData: true});
+"""
 
 
 class Console:
     """One live server, its owner token, and helpers to drive it through the API."""
 
-    def __init__(self, server: LiveServer, token: str, organization_id: str, organization_name: str, shots):
+    def __init__(self, server: ThreadedServer, token: str, organization_id: str, organization_name: str, shots):
         self.server, self.token, self.shots = server, token, shots
         self.organization_id, self.organization_name = organization_id, organization_name
         self.base = server.base
@@ -66,18 +81,27 @@ class Console:
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def console(request, databases, tmp_path_factory):
-    data = tmp_path_factory.mktemp(f"console-{request.param}")
-    server = LiveServer(data, databases.url(request.param), run_reconciler="true", step_delay_seconds=STEP_DELAY,
-                        reconcile_interval_seconds="0.1").start()
+    url = databases.url(request.param)
+    database = Database(url)
+    upgrade(database.engine)
+    settings = make_settings(tmp_path_factory.mktemp(f"console-{request.param}"), url, run_reconciler=True,
+                             step_delay_seconds=STEP_DELAY, reconcile_interval_seconds=0.1)
+    name = f"console-{request.param}"
+    session = database.session()
     try:
-        name = f"console-{request.param}"
-        init = server.cli("init", "--organization", name, "--owner-email", "owner@console.test")
-        shots = tmp_path_factory.getbasetemp() / f"console-screenshots-{request.param}"
-        shots.mkdir(exist_ok=True)
-        print(f"\nconsole screenshots: {shots}")
-        yield Console(server, init["token"], init["organizationId"], name, shots)
+        init = bootstrap.init_organization(session, TokenCodec(settings), name, "owner@console.test")
+        session.commit()
+    finally:
+        session.close()
+    server = ThreadedServer(create_app(settings, database)).start()
+    shots = tmp_path_factory.getbasetemp() / f"console-screenshots-{request.param}"
+    shots.mkdir(exist_ok=True)
+    print(f"\nconsole screenshots: {shots}")
+    try:
+        yield Console(server, init.token, init.organization_id, name, shots)
     finally:
         server.stop()
+        database.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -105,18 +129,6 @@ def sign_in(page, console: Console, token: str | None = None, at: str = "") -> N
     page.get_by_label("Token").fill(token or console.token)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-
-def test_root_redirects_to_the_console_and_files_are_served(console):
-    response = httpx.get(f"{console.base}/", follow_redirects=False)
-    assert response.status_code == 307 and response.headers["location"] == "/console/"
-    page = httpx.get(f"{console.base}/console/")
-    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
-    module = httpx.get(f"{console.base}/console/views/deployments.js")
-    assert module.headers["content-type"].startswith("text/javascript")
-    missing = httpx.get(f"{console.base}/console/../pyproject.toml")
-    assert missing.status_code == 404
-    assert "/console/" not in httpx.get(f"{console.base}/v1/openapi.json").text
 
 
 def test_sign_in_overview_and_sign_out(page, console):
@@ -159,12 +171,13 @@ def test_create_a_workspace_and_a_deployment_and_watch_it_become_healthy(page, c
     deployment_name = f"ui-dep-{uuid.uuid4().hex[:6]}"
     page.get_by_label("Name").fill(deployment_name)
     page.get_by_label("Workspace").select_option(label=name)
+    page.evaluate(WATCH_BADGES)
     page.get_by_role("button", name="Create deployment").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(deployment_name)
     status = page.locator("#deployment-status .badge")
-    expect(status).to_have_text("CREATING")
-    # the page polls: no reload, the badge turns HEALTHY on its own
+    # the page polls: without a reload, the badge goes from CREATING to HEALTHY on its own
     expect(status).to_have_text("HEALTHY", timeout=20_000)
+    assert page.evaluate("window.__badges") == ["CREATING", "HEALTHY"]
     deployment_id = page.url.rsplit("/", 1)[1]
     created = console.ok("GET", f"/deployments/{deployment_id}")
     assert created["name"] == deployment_name and created["status"] == "HEALTHY"
@@ -189,9 +202,11 @@ def test_create_a_workspace_and_a_deployment_and_watch_it_become_healthy(page, c
     page.get_by_label("Key").last.fill("API_PASSWORD")
     page.get_by_label("Value").last.fill("s3cr3t-do-not-show")
     page.get_by_label("Secret", exact=True).last.check()
+    page.evaluate(WATCH_BADGES)
     page.get_by_role("button", name="Save and redeploy").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(deployment_name)
     expect(status).to_have_text("HEALTHY", timeout=20_000)
+    assert page.evaluate("window.__badges") == ["DEPLOYING", "HEALTHY"]
     variables = page.get_by_role("region", name="Environment variables")
     expect(variables).to_contain_text("visible-value")
     expect(variables.locator("tr", has_text="API_PASSWORD").locator(".masked")).to_be_visible()
@@ -201,10 +216,9 @@ def test_create_a_workspace_and_a_deployment_and_watch_it_become_healthy(page, c
 def test_hibernate_wake_and_delete(page, console):
     workspace = console.workspace()
     deployment = console.deployment(workspace["id"], isDevelopmentMode=True)
-    console.healthy(deployment["id"])
     sign_in(page, console, at=f"console/#/deployments/{deployment['id']}")
     status = page.locator("#deployment-status .badge")
-    expect(status).to_have_text("HEALTHY")
+    expect(status).to_have_text("HEALTHY", timeout=20_000)
     page.get_by_role("button", name="Hibernate").click()
     expect(status).to_have_text("HIBERNATING", timeout=20_000)
     page.get_by_role("button", name="Wake up").click()

@@ -4,7 +4,7 @@ import { api, listAll } from "../api.js";
 import { TRANSITIONAL, badge, button, clear, field, form, h, input, pageHeader, pager, section, select, table, when } from "../ui.js";
 
 const PAGE = 25;
-export const POLL_MS = 1500;
+export const POLL_MS = 1000;
 
 function rows(deployments) {
   return table([
