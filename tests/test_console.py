@@ -5,6 +5,7 @@ once, masked secrets, log search, a refusal with the API's message, sign out.
 Screenshots of each main view go to <pytest basetemp>/console-screenshots-<backend>/ (printed).
 """
 
+import json
 import re
 import time
 import uuid
@@ -330,7 +331,7 @@ def test_search_logs_and_load_more(page, console):
     assert shown == [entry["raw"] for entry in every["results"]]
     page.get_by_label("Text").fill("disk FULL")
     page.get_by_role("button", name="Search").click()
-    expect(results.locator(".log-line")).to_have_count(1)
+    expect(results.locator(".log-count")).to_have_text("1 line")
     expect(results.locator(".log-line")).to_contain_text("Task etl.load FAILED: disk full")
     console.shot(page, "logs")
     page.get_by_label("worker").uncheck()
@@ -346,6 +347,7 @@ def test_a_workspace_token_is_refused_on_an_organization_page(page, console):
                         headers={"Authorization": f"Bearer {token}"})
     assert refused.status_code == 403
     sign_in(page, console, token=token, at="console/#/ip-ranges")
+    expect(page.get_by_role("heading", level=1)).to_have_text("IP allow-list")
     alert = page.get_by_role("alert")
     expect(alert.locator(".error-message")).to_have_text(refused.json()["message"])
     expect(alert).to_contain_text("HTTP 403")
@@ -355,3 +357,110 @@ def test_a_workspace_token_is_refused_on_an_organization_page(page, console):
     # what the token may see still works
     page.goto(f"{console.base}/console/#/workspaces/{workspace['id']}")
     expect(page.get_by_role("heading", level=1)).to_have_text(workspace["name"])
+
+
+VIEWS = {"overview": "#/", "workspaces": "#/workspaces", "deployments": "#/deployments",
+         "environment-objects": "#/environment-objects", "tokens": "#/tokens", "users": "#/users",
+         "invites": "#/invites", "teams": "#/teams", "roles": "#/roles", "ip-ranges": "#/ip-ranges",
+         "audit-log": "#/audit-log"}
+
+
+def test_every_view_renders_for_the_owner(page, console):
+    workspace = console.workspace()
+    console.deployment(workspace["id"])
+    sign_in(page, console)
+    for name, route in VIEWS.items():
+        page.goto(f"{console.base}/console/{route}")
+        expect(page.locator("main h1")).to_be_visible()
+        expect(page.locator("main .loading")).to_have_count(0)
+        assert page.locator("main [role=alert]").count() == 0, (name, page.locator("main").inner_text())
+        # every control has a name a screen reader can say
+        unnamed = page.evaluate("""[...document.querySelectorAll('main input, main select, main textarea, main button')]
+            .filter((el) => !el.labels?.length && !el.getAttribute('aria-label') && !el.textContent.trim())
+            .map((el) => el.outerHTML)""")
+        assert not unnamed, (name, unnamed)
+        console.shot(page, f"view-{name}")
+
+
+def test_people_teams_and_invites(page, console):
+    sign_in(page, console, at="console/#/invites")
+    email = f"new-{uuid.uuid4().hex[:6]}@console.test"
+    page.get_by_label("Email").fill(email)
+    page.get_by_role("button", name="Send invite").click()
+    expect(page.get_by_text(f"Invited {email}")).to_be_visible()
+    page.goto(f"{console.base}/console/#/teams")
+    team = f"team-{uuid.uuid4().hex[:6]}"
+    page.get_by_label("Name", exact=True).fill(team)
+    page.get_by_label("Members").select_option(label="owner@console.test")
+    page.get_by_role("button", name="Create team").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(team)
+    members = page.get_by_role("region", name="Members")
+    expect(members.get_by_role("cell", name="owner@console.test", exact=True)).to_be_visible()
+    page.get_by_label("Add member").select_option(label=email)
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(members.get_by_role("cell", name=email, exact=True)).to_be_visible()
+    page.get_by_role("button", name=f"Remove {email}").click()
+    expect(members.get_by_role("cell", name=email, exact=True)).to_have_count(0)
+    console.shot(page, "team")
+
+
+def test_the_allow_list_guards_against_locking_yourself_out(page, console):
+    asked, answer = [], {"accept": True}
+
+    def on_dialog(dialog):
+        asked.append(dialog.message)
+        dialog.accept() if answer["accept"] else dialog.dismiss()
+
+    def wait_for_questions(count: int) -> None:
+        for _ in range(100):
+            if len(asked) >= count:
+                break
+            page.wait_for_timeout(20)
+        assert len(asked) == count, asked
+
+    page.on("dialog", on_dialog)
+    sign_in(page, console, at="console/#/ip-ranges")
+    expect(page.locator("main")).to_contain_text("Your address, as the server sees it: 127.0.0.1")
+    ranges = page.get_by_label("Ranges (CIDR, one per line or comma-separated)")
+    rows = page.get_by_role("region", name="Allowed ranges").locator("tbody tr")
+    try:
+        # a first list that leaves this browser out: the console asks; told to go on, the server refuses
+        ranges.fill("10.0.0.0/8")
+        page.get_by_role("button", name="Add").click()
+        expect(page.get_by_role("alert")).to_contain_text("127.0.0.1")
+        wait_for_questions(1)
+        assert "127.0.0.1" in asked[0]
+        # a list that covers this browser: no question
+        ranges.fill("127.0.0.1/32, 10.0.0.0/8")
+        page.get_by_role("button", name="Add").click()
+        expect(rows).to_have_count(2)
+        assert len(asked) == 1
+        console.shot(page, "ip-ranges")
+        # removing the range that lets this browser in: asked, and "no" keeps it
+        answer["accept"] = False
+        page.get_by_role("button", name="Remove 127.0.0.1/32").click()
+        wait_for_questions(2)
+        expect(rows).to_have_count(2)
+        # removing one that does not matter to this browser: no question
+        answer["accept"] = True
+        page.get_by_role("button", name="Remove 10.0.0.0/8").click()
+        expect(rows).to_have_count(1)
+        assert len(asked) == 2
+        page.get_by_role("button", name="Remove all (opens the API to every address)").click()
+        expect(page.get_by_role("region", name="Allowed ranges")).to_contain_text("No ranges")
+    finally:  # from 127.0.0.1, which the list still allows
+        left = console.ok("GET", "/allowed-ip-address-ranges")["allowedIpAddressRanges"]
+        if left:
+            console.ok("POST", "/allowed-ip-address-ranges/bulk-delete",
+                       json={"allowedIpAddressRangeIds": [r["id"] for r in left]})
+
+
+def test_the_audit_log_downloads(page, console):
+    console.workspace(name=f"audited-{uuid.uuid4().hex[:6]}")
+    sign_in(page, console, at="console/#/audit-log")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download audit log").click()
+    path = download.value.path()
+    entries = [json.loads(line) for line in open(path).read().splitlines() if line]
+    assert entries and download.value.suggested_filename.endswith(".ndjson")
+    expect(page.get_by_role("status")).to_contain_text(f"Downloaded {len(entries)} entries")

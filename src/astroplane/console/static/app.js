@@ -78,7 +78,9 @@ async function route() {
   try {
     await view(main, context);
   } catch (error) {
-    if (context.alive()) clear(main, errorBox(error));
+    // the page's name stays, so the person knows what was refused
+    const title = nav.querySelector("a[aria-current=page]")?.textContent || "Error";
+    if (context.alive()) clear(main, h("h1", {}, title), errorBox(error));
   }
   if (context.alive()) document.title = `${main.querySelector("h1")?.textContent || "console"} · astroplane`;
 }

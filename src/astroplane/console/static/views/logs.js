@@ -39,7 +39,7 @@ export async function render(main, { params, alive }) {
     }
     shown += page.results.length;
     // a full page may have more behind it; the searchId keeps the next page to this search's lines
-    clear(more, h("p", { class: "log-count" }, `${shown} lines`),
+    clear(more, h("p", { class: "log-count" }, `${shown} ${shown === 1 ? "line" : "lines"}`),
       page.resultCount === PAGE ? button("Load more", () => load().catch((error) => more.append(errorBox(error))), { id: "load-more" }) : null);
   };
   const search = async () => {
