@@ -464,3 +464,35 @@ def test_the_audit_log_downloads(page, console):
     entries = [json.loads(line) for line in open(path).read().splitlines() if line]
     assert entries and download.value.suggested_filename.endswith(".ndjson")
     expect(page.get_by_role("status")).to_contain_text(f"Downloaded {len(entries)} entries")
+
+
+def test_deploy_history_shows_git_metadata_and_rolls_back(page, console):
+    workspace = console.workspace()
+    deployment = console.deployment(workspace["id"])
+    base = f"/deployments/{deployment['id']}/deploys"
+    shas = []
+    for n in range(2):
+        sha = uuid.uuid4().hex + uuid.uuid4().hex[:8]
+        git = {"provider": "GITHUB", "account": "acme", "repo": "dags", "branch": "main", "commitSha": sha,
+               "commitUrl": f"https://github.com/acme/dags/commit/{sha}", "authorName": f"Dev {n}"}
+        deploy = console.ok("POST", base, json={"type": "IMAGE_ONLY", "description": f"release {n}", "git": git})
+        console.ok("POST", f"{base}/{deploy['id']}/finalize", json={})
+        shas.append((deploy["id"], sha))
+    console.healthy(deployment["id"])
+    sign_in(page, console, at=f"console/#/deployments/{deployment['id']}")
+    history = page.get_by_role("region", name="Deploy history")
+    for _, sha in shas:
+        expect(history.get_by_role("link", name=sha[:10])).to_have_attribute(
+            "href", f"https://github.com/acme/dags/commit/{sha}")
+    expect(history).to_contain_text("acme/dags @ main")
+    # the newest deploy is what runs: only the older one can be rolled back to
+    expect(history.get_by_role("button", name=re.compile("Roll back"))).to_have_count(1)
+    expect(history).to_contain_text("by Dev 1")
+    console.shot(page, "deploy-history")
+    first_id = shas[0][0]
+    page.once("dialog", lambda dialog: dialog.accept())
+    history.get_by_role("button", name=f"Roll back to deploy {first_id}").click()
+    expect(history.locator("tbody tr")).to_have_count(3)
+    expect(history).to_contain_text(f"rollback of {first_id}")
+    deploys = console.ok("GET", base)["deploys"]
+    assert [d.get("rollbackFromId") for d in deploys].count(first_id) == 1

@@ -94,6 +94,7 @@ export async function detail(main, { params, navigate, alive, onCleanup }) {
   let deploysOffset = 0;
   const renderHistory = async () => {
     const page = await api.get(`${path}/deploys`, { limit: DEPLOYS_PAGE, offset: deploysOffset });
+    const current = deploysOffset === 0 ? page.deploys[0]?.id : undefined; // newest first: what runs now
     clear(history, section("Deploy history", table([
       ["Created", (d) => when(d.createdAt)],
       ["Type", (d) => d.type],
@@ -101,7 +102,7 @@ export async function detail(main, { params, navigate, alive, onCleanup }) {
       ["Image tag", (d) => code(d.imageTag)],
       ["Git", (d) => gitCell(d.git)],
       ["Description", (d) => [d.description || "", d.rollbackFromId ? h("small", {}, ` (rollback of ${d.rollbackFromId})`) : null]],
-      ["", (d) => d.status === "DEPLOYED" ? act("Roll back", async () => {
+      ["", (d) => d.status === "DEPLOYED" && d.id !== current ? act("Roll back", async () => {
         if (!confirm(`Roll back to the deploy of ${d.createdAt}?`)) throw new Error("Rollback cancelled.");
         await api.post(`${path}/deploys/${d.id}/rollback`, { description: "rollback from the console" });
       }, { "aria-label": `Roll back to deploy ${d.id}` }) : null],
@@ -157,7 +158,7 @@ function gitCell(git) {
   if (!git) return "—";
   const sha = git.commitSha.slice(0, 10);
   return h("span", { class: "git" },
-    [git.repo || git.remoteUrl, git.branch].filter(Boolean).join(" @ "), " ",
+    [[git.account, git.repo].filter(Boolean).join("/") || git.remoteUrl, git.branch].filter(Boolean).join(" @ "), " ",
     git.commitUrl ? h("a", { href: git.commitUrl, rel: "noopener" }, sha) : code(sha),
     git.authorName || git.authorUsername ? ` by ${git.authorName || git.authorUsername}` : "");
 }
