@@ -37,3 +37,10 @@ def test_the_client_address_is_the_one_the_allow_list_sees(server):
 def test_the_console_is_not_in_the_api_document(server):
     paths = server.client.get("/v1/openapi.json").json()["paths"]
     assert not [path for path in paths if "console" in path]
+
+
+def test_files_revalidate_with_their_etag(server):
+    first = server.client.get("/console/app.js")
+    again = server.client.get("/console/app.js", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
+    assert server.client.get("/console/app.js", headers={"If-None-Match": '"other"'}).status_code == 200

@@ -2,37 +2,30 @@
 
 import { api, session } from "./api.js";
 import { button, clear, errorBox, field, form, h, input, select } from "./ui.js";
-import * as overview from "./views/overview.js";
-import * as workspaces from "./views/workspaces.js";
-import * as deployments from "./views/deployments.js";
-import * as deployment from "./views/deployment.js";
-import * as logs from "./views/logs.js";
-import * as envobjects from "./views/envobjects.js";
-import * as tokens from "./views/tokens.js";
-import * as people from "./views/people.js";
-import * as ipRanges from "./views/ipranges.js";
-import * as audit from "./views/audit.js";
+// Views load on first use: a page fetches only its own module (index.html preloads the
+// deployments list, the page people open most).
+const view = (module, name) => async (...args) => (await import(`./views/${module}.js`))[name](...args);
 
 const ROUTES = [
-  ["/", overview.render],
-  ["/workspaces", workspaces.list],
-  ["/workspaces/:id", workspaces.detail],
-  ["/deployments", deployments.list],
-  ["/deployments/new", deployments.create],
-  ["/deployments/:id", deployment.detail],
-  ["/deployments/:id/edit", deployment.edit],
-  ["/deployments/:id/logs", logs.render],
-  ["/environment-objects", envobjects.list],
-  ["/environment-objects/new", envobjects.create],
-  ["/environment-objects/:id", envobjects.detail],
-  ["/tokens", tokens.list],
-  ["/users", people.users],
-  ["/invites", people.invites],
-  ["/teams", people.teams],
-  ["/teams/:id", people.team],
-  ["/roles", people.roles],
-  ["/ip-ranges", ipRanges.render],
-  ["/audit-log", audit.render],
+  ["/", view("overview", "render")],
+  ["/workspaces", view("workspaces", "list")],
+  ["/workspaces/:id", view("workspaces", "detail")],
+  ["/deployments", view("deployments", "list")],
+  ["/deployments/new", view("deployments", "create")],
+  ["/deployments/:id", view("deployment", "detail")],
+  ["/deployments/:id/edit", view("deployment", "edit")],
+  ["/deployments/:id/logs", view("logs", "render")],
+  ["/environment-objects", view("envobjects", "list")],
+  ["/environment-objects/new", view("envobjects", "create")],
+  ["/environment-objects/:id", view("envobjects", "detail")],
+  ["/tokens", view("tokens", "list")],
+  ["/users", view("people", "users")],
+  ["/invites", view("people", "invites")],
+  ["/teams", view("people", "teams")],
+  ["/teams/:id", view("people", "team")],
+  ["/roles", view("people", "roles")],
+  ["/ip-ranges", view("ipranges", "render")],
+  ["/audit-log", view("audit", "render")],
 ];
 
 const main = document.getElementById("main");
@@ -41,6 +34,7 @@ const account = document.getElementById("account");
 let cleanups = [];
 let generation = 0;
 let organizations = [];
+let accountLoading = null;
 
 function match(path) {
   const parts = path.split("/").filter(Boolean);
@@ -65,7 +59,9 @@ async function route() {
   const mine = ++generation;
   const [path, queryText = ""] = location.hash.slice(1).split("?");
   if (!session.token) return signInPage();
-  if (!organizations.length && !(await loadAccount())) return;
+  const needAccount = !organizations.length;
+  if (needAccount && !session.organizationId && !(await accountOnce())) return;
+  nav.hidden = false;
   const [view, params] = match(path || "/");
   highlight(path || "/");
   const context = {
@@ -81,8 +77,16 @@ async function route() {
     // the page's name stays, so the person knows what was refused
     const title = nav.querySelector("a[aria-current=page]")?.textContent || "Error";
     if (context.alive()) clear(main, h("h1", {}, title), errorBox(error));
+  } finally {
+    // with the organization known from this session, the page went first; the header follows
+    if (needAccount) accountOnce();
   }
   if (context.alive()) document.title = `${main.querySelector("h1")?.textContent || "console"} · astroplane`;
+}
+
+function accountOnce() {
+  accountLoading ||= loadAccount().finally(() => { accountLoading = null; });
+  return accountLoading;
 }
 
 function highlight(path) {
@@ -95,19 +99,22 @@ function highlight(path) {
 }
 
 async function loadAccount() {
+  // an API token is no user: it has no /users/self
+  const self = api.get("/users/self").then((user) => user.username, () => "API token");
   try {
     organizations = (await api.get("/organizations", { limit: 1000 })).organizations;
+    if (!organizations.length) throw new Error("This token reaches no organization.");
   } catch (error) {
+    generation++; // whatever page was on its way is void
     session.signOut();
     signInPage(error);
     return false;
   }
-  if (!organizations.some((org) => org.id === session.organizationId)) session.setOrganization(organizations[0].id);
-  let who = "API token";
-  try {
-    const self = await api.get("/users/self");
-    who = self.username;
-  } catch { /* an API token is no user: it has no /users/self */ }
+  if (!organizations.some((org) => org.id === session.organizationId)) {
+    session.setOrganization(organizations[0].id);
+    if (organizations.length > 1) navigate("/"); // a stored organization this token no longer reaches
+  }
+  const who = await self;
   const picker = organizations.length > 1
     ? field("Organization", select(organizations.map((org) => [org.id, org.name]), {
       value: session.organizationId,

@@ -112,10 +112,12 @@ export function pager({ offset, limit, totalCount }, go) {
     button("Next", () => go(offset + limit), { disabled: page >= last, "aria-label": "Next page" }));
 }
 
+// Times in UTC, as the API gives them (formatted by hand: the first locale-aware format costs
+// more than rendering a whole list)
 export function when(value) {
   if (!value) return "—";
-  const date = new Date(typeof value === "number" ? value * 1000 : value);
-  return h("time", { datetime: date.toISOString(), title: date.toISOString() }, date.toLocaleString());
+  const iso = new Date(typeof value === "number" ? value * 1000 : value).toISOString();
+  return h("time", { datetime: iso }, `${iso.slice(0, 10)} ${iso.slice(11, typeof value === "number" ? 23 : 19)} UTC`);
 }
 
 export const link = (href, text) => h("a", { href }, text);

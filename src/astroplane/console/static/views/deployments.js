@@ -23,6 +23,7 @@ export async function list(main, { query, navigate, alive, onCleanup }) {
   const workspaceId = query.get("workspaceId") || "";
   const name = query.get("name") || "";
   const params = { limit: PAGE, offset, workspaceIds: workspaceId, names: name, sorts: "name:asc" };
+  const firstPage = api.get("deployments", params); // on its way while the page is built
   const results = h("div", { id: "deployment-list", "aria-live": "polite" });
   const workspaceFilter = select([["", "All workspaces"]], { name: "workspaceId", value: workspaceId });
   const filters = h("form", { class: "filters", role: "search", "aria-label": "Filter deployments" },
@@ -45,7 +46,7 @@ export async function list(main, { query, navigate, alive, onCleanup }) {
     }));
     results.dataset.rendered = "true";
   };
-  const first = await api.get("deployments", params);
+  const first = await firstPage;
   if (!alive()) return;
   show(first);
   performance.mark("deployments-rendered");
