@@ -14,6 +14,7 @@ from astroplane.audit.endpoints import router as audit_router
 from astroplane.audit.middleware import AuditMiddleware
 from astroplane.clusters.endpoints import router as clusters_router
 from astroplane.controls import install as controls_install
+from astroplane.console.endpoints import router as console_router
 from astroplane.deployments import hot as deployments_hot
 from astroplane.deployments import placement as deployment_placement
 from astroplane.deployments import scope as deployment_scope
@@ -71,8 +72,9 @@ VERSION_ROUTERS: dict[str, list[APIRouter]] = {
     iam_v1beta1.VERSION.name: [],
     labs_v1.VERSION.name: [alerts_labs_router],
 }
-# Routes outside the Astro API's document: signed DAG uploads, runtime log ingestion, the Airflow proxy.
-INTERNAL_ROUTERS: list[APIRouter] = [deploy_uploads_router, logs_ingest_router, airflow_proxy_router]
+# Routes outside the Astro API's document: signed DAG uploads, runtime log ingestion, the Airflow proxy,
+# the web console's files.
+INTERNAL_ROUTERS: list[APIRouter] = [deploy_uploads_router, logs_ingest_router, airflow_proxy_router, console_router]
 # GETs answered from caches when every check is known to pass (kit.hot).
 HOT_ROUTES: list[HotRoute] = [deployments_hot.HOT_ROUTE]
 # ASGI middlewares added to the app (innermost first).
