@@ -99,17 +99,21 @@ def test_seeded_ids_repeat_run_after_run(tmp_path):
     assert not set(ids) & set(other_block.new_ids(5))
 
 
-def test_a_seeded_frozen_server_gives_the_same_answers_on_every_run(tmp_path):
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_seeded_frozen_server_gives_the_same_answers_on_every_run(backend, databases):
     def run() -> tuple:
-        with running_server(id_seed=7, frozen_at=dt.datetime(2030, 1, 1, tzinfo=dt.UTC)) as server, \
-                server.client() as client:
-            workspace = client.post(f"/v1/organizations/{server.organization_id}/workspaces",
-                                    json={"name": "snap"}).json()
-            return server.organization_id, workspace["id"], workspace["createdAt"]
+        with running_server(databases.url(backend), id_seed=7, frozen_at=dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+                            ) as server, server.client() as client:
+            org = f"/v1/organizations/{server.organization_id}"
+            workspace = client.post(f"{org}/workspaces", json={"name": "snap"}).json()
+            deployment = client.post(f"{org}/deployments", json={"name": "d", "workspaceId": workspace["id"],
+                                                                 "type": "STANDARD", "cloudProvider": "AWS",
+                                                                 "region": "us-east-1"}).json()
+            return server.organization_id, workspace["id"], workspace["createdAt"], deployment["id"]
 
     first = run()
-    assert first == run()
-    assert first[2] == "2030-01-01T00:00:00Z"
+    assert first == run()  # a fresh database each time, the same calls
+    assert first[2] == "2030-01-01T00:00:00Z" and all(is_id(value) for value in (first[0], first[1], first[3]))
 
 
 def test_the_fixture_hands_out_a_clean_organization(astroplane_server):
