@@ -27,7 +27,7 @@ playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
 # each lifecycle step (CREATING -> HEALTHY, ...) takes this long: short for the suite's sake, long
 # enough that the page shows the step before it ends, even on a busy machine
-STEP_DELAY = 0.8
+STEP_DELAY = 1.0
 # every status badge the page ever showed, in order (a full reload would start the list afresh)
 WATCH_BADGES = """
 window.__badges = [];
@@ -125,6 +125,15 @@ def page(browser, console):
     assert not problems, problems  # no uncaught script errors on any page
 
 
+def signed_in(page, console: Console, at: str = "console/") -> None:
+    """Open `at` as the owner, signed in the way the form does it (the sign-in itself is tested
+    on its own): the token in this tab's session storage."""
+    page.add_init_script(f"sessionStorage.setItem('astroplane.console.token', {json.dumps(console.token)});"
+                         f"sessionStorage.setItem('astroplane.console.organizationId', {json.dumps(console.organization_id)});")
+    page.goto(f"{console.base}/{at}")
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
 def sign_in(page, console: Console, token: str | None = None, at: str = "") -> None:
     page.goto(f"{console.base}/{at}")
     page.get_by_label("Token").fill(token or console.token)
@@ -217,7 +226,7 @@ def test_create_a_workspace_and_a_deployment_and_watch_it_become_healthy(page, c
 def test_hibernate_wake_and_delete(page, console):
     workspace = console.workspace()
     deployment = console.deployment(workspace["id"], isDevelopmentMode=True)
-    sign_in(page, console, at=f"console/#/deployments/{deployment['id']}")
+    signed_in(page, console, at=f"console/#/deployments/{deployment['id']}")
     status = page.locator("#deployment-status .badge")
     expect(status).to_have_text("HEALTHY", timeout=20_000)
     page.get_by_role("button", name="Hibernate").click()
@@ -232,7 +241,7 @@ def test_hibernate_wake_and_delete(page, console):
 
 def test_a_token_value_is_shown_once(page, console):
     workspace = console.workspace()
-    sign_in(page, console)
+    signed_in(page, console)
     page.get_by_role("link", name="API tokens").click()
     form = page.get_by_role("form", name="Create API token")
     name = f"ci-{uuid.uuid4().hex[:6]}"
@@ -270,7 +279,7 @@ def test_a_token_value_is_shown_once(page, console):
 def test_an_environment_object_secret_is_masked(page, console):
     workspace = console.workspace()
     deployment = console.deployment(workspace["id"])
-    sign_in(page, console, at=f"console/#/environment-objects/new?workspaceId={workspace['id']}")
+    signed_in(page, console, at=f"console/#/environment-objects/new?workspaceId={workspace['id']}")
     page.get_by_label("Type").select_option("AIRFLOW_VARIABLE")
     page.get_by_label("Key").fill("warehouse_password")
     page.get_by_label("Value").fill("hunter2-secret-value")
@@ -317,7 +326,7 @@ def test_search_logs_and_load_more(page, console):
         "sources": ["scheduler", "worker", "webserver", "triggerer", "dag-processor", "apiserver"], "limit": 5000})
     total = every["resultCount"]
     assert 132 < total < 200
-    sign_in(page, console, at=f"console/#/deployments/{deployment['id']}/logs")
+    signed_in(page, console, at=f"console/#/deployments/{deployment['id']}/logs")
     results = page.locator("#log-results")
     expect(results.locator(".log-count")).to_have_text("100 lines")
     # lines arriving after the search began stay out of its later pages (the searchId pins them)
@@ -368,7 +377,7 @@ VIEWS = {"overview": "#/", "workspaces": "#/workspaces", "deployments": "#/deplo
 def test_every_view_renders_for_the_owner(page, console):
     workspace = console.workspace()
     console.deployment(workspace["id"])
-    sign_in(page, console)
+    signed_in(page, console)
     for name, route in VIEWS.items():
         page.goto(f"{console.base}/console/{route}")
         expect(page.locator("main h1")).to_be_visible()
@@ -383,7 +392,7 @@ def test_every_view_renders_for_the_owner(page, console):
 
 
 def test_people_teams_and_invites(page, console):
-    sign_in(page, console, at="console/#/invites")
+    signed_in(page, console, at="console/#/invites")
     email = f"new-{uuid.uuid4().hex[:6]}@console.test"
     page.get_by_label("Email").fill(email)
     page.get_by_role("button", name="Send invite").click()
@@ -419,7 +428,7 @@ def test_the_allow_list_guards_against_locking_yourself_out(page, console):
         assert len(asked) == count, asked
 
     page.on("dialog", on_dialog)
-    sign_in(page, console, at="console/#/ip-ranges")
+    signed_in(page, console, at="console/#/ip-ranges")
     expect(page.locator("main")).to_contain_text("Your address, as the server sees it: 127.0.0.1")
     ranges = page.get_by_label("Ranges (CIDR, one per line or comma-separated)")
     rows = page.get_by_role("region", name="Allowed ranges").locator("tbody tr")
@@ -457,7 +466,7 @@ def test_the_allow_list_guards_against_locking_yourself_out(page, console):
 
 def test_the_audit_log_downloads(page, console):
     console.workspace(name=f"audited-{uuid.uuid4().hex[:6]}")
-    sign_in(page, console, at="console/#/audit-log")
+    signed_in(page, console, at="console/#/audit-log")
     with page.expect_download() as download:
         page.get_by_role("button", name="Download audit log").click()
     path = download.value.path()
@@ -479,7 +488,7 @@ def test_deploy_history_shows_git_metadata_and_rolls_back(page, console):
         console.ok("POST", f"{base}/{deploy['id']}/finalize", json={})
         shas.append((deploy["id"], sha))
     console.healthy(deployment["id"])
-    sign_in(page, console, at=f"console/#/deployments/{deployment['id']}")
+    signed_in(page, console, at=f"console/#/deployments/{deployment['id']}")
     history = page.get_by_role("region", name="Deploy history")
     for _, sha in shas:
         expect(history.get_by_role("link", name=sha[:10])).to_have_attribute(
