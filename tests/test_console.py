@@ -1,29 +1,31 @@
 """The web console in a real browser (Debian's chromium through Playwright), against a real
-astroplane process per database: sign in, workspaces and deployments (live status), tokens shown
-once, masked secrets, log search, a refusal with the API's message, sign out.
+astroplane server per database (uvicorn in a thread, reconciler on): sign in, workspaces and
+deployments (live status), tokens shown once, masked secrets, log search, a refusal with the API's
+message, sign out; and every other view once.
 
 Screenshots of each main view go to <pytest basetemp>/console-screenshots-<backend>/ (printed).
 """
 
 import json
+import os
 import re
 import time
 import uuid
 
 import httpx
 import pytest
+from playwright import sync_api as playwright_api
 
 from astroplane import bootstrap
 from astroplane.app import create_app
 from astroplane.auth.codec import TokenCodec
 from astroplane.kit.db import Database
 from astroplane.kit.migrate import upgrade
-from browser import launch
+from browser import CHROMIUM, MISSING, launch
 from conftest import make_settings
 from live import ThreadedServer
 
 pytestmark = pytest.mark.slow
-playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
 # each lifecycle step (CREATING -> HEALTHY, ...) takes this long: short for the suite's sake, long
 # enough that the page shows the step before it ends, even on a busy machine
@@ -107,6 +109,8 @@ def console(request, databases, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(MISSING, pytrace=False)
     with playwright_api.sync_playwright() as playwright:
         chromium = launch(playwright)
         yield chromium
@@ -128,8 +132,9 @@ def page(browser, console):
 def signed_in(page, console: Console, at: str = "console/") -> None:
     """Open `at` as the owner, signed in the way the form does it (the sign-in itself is tested
     on its own): the token in this tab's session storage."""
-    page.add_init_script(f"sessionStorage.setItem('astroplane.console.token', {json.dumps(console.token)});"
-                         f"sessionStorage.setItem('astroplane.console.organizationId', {json.dumps(console.organization_id)});")
+    token, organization = json.dumps(console.token), json.dumps(console.organization_id)
+    page.add_init_script(f"sessionStorage.setItem('astroplane.console.token', {token});"
+                         f"sessionStorage.setItem('astroplane.console.organizationId', {organization});")
     page.goto(f"{console.base}/{at}")
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
@@ -294,7 +299,8 @@ def test_an_environment_object_secret_is_masked(page, console):
     links = page.get_by_role("region", name="Links")
     expect(links.get_by_role("link", name=deployment["id"])).to_be_visible()
     expect(links.locator(".masked")).to_be_visible()  # the override is as secret as the value
-    stored = console.ok("GET", f"/environment-objects?deploymentId={deployment['id']}&resolveLinked=true")["environmentObjects"]
+    stored = console.ok("GET", "/environment-objects", params={"deploymentId": deployment["id"],
+                                                               "resolveLinked": "true"})["environmentObjects"]
     assert [o["objectKey"] for o in stored] == ["warehouse_password"]
     content = page.content()
     assert "hunter2-secret-value" not in content and "override-secret-value" not in content
