@@ -70,8 +70,8 @@ class ThreadedServer:
     """An app served by uvicorn on a free port in a thread of this process: no interpreter start, no
     second import of everything (a subprocess takes ~15 s on a busy machine)."""
 
-    def __init__(self, app):
-        self.port = free_port()
+    def __init__(self, app, port: int | None = None):
+        self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
         self.thread = None

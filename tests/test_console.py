@@ -23,7 +23,8 @@ from astroplane.kit.db import Database
 from astroplane.kit.migrate import upgrade
 from browser import CHROMIUM, MISSING, launch
 from conftest import make_settings
-from live import ThreadedServer
+import fake_airflow
+from live import ThreadedServer, free_port
 
 pytestmark = pytest.mark.slow
 expect = playwright_api.expect
@@ -511,3 +512,49 @@ def test_deploy_history_shows_git_metadata_and_rolls_back(page, console):
     expect(history).to_contain_text(f"rollback of {first_id}")
     deploys = console.ok("GET", base)["deploys"]
     assert [d.get("rollbackFromId") for d in deploys].count(first_id) == 1
+
+
+def test_a_local_runtime_deployment_links_to_its_airflow_through_the_proxy(browser, databases, tmp_path):
+    """On the local runtime (here with the stand-in `airflow` of tests/fake_airflow.py) a deployment's
+    page links to its Airflow through astroplane's proxy, and calls it with the signed-in token."""
+    port = free_port()
+    url = databases.url("sqlite")
+    database = Database(url)
+    upgrade(database.engine)
+    settings = make_settings(tmp_path, url, run_reconciler=True, reconcile_interval_seconds=0.1,
+                             runtime_backend="local", airflow_dir=fake_airflow.install(tmp_path / "airflow"),
+                             runtime_dir=tmp_path / "runtime", public_url=f"http://127.0.0.1:{port}")
+    session = database.session()
+    init = bootstrap.init_organization(session, TokenCodec(settings), "local", "ops@console.test")
+    session.commit()
+    session.close()
+    app = create_app(settings, database)
+    server = ThreadedServer(app, port=port).start()
+    context = browser.new_context()
+    try:
+        console = Console(server, init.token, init.organization_id, "local", tmp_path)
+        deployment = console.deployment(console.workspace()["id"])
+        console.healthy(deployment["id"])
+        page = context.new_page()
+        signed_in(page, console, at=f"console/#/deployments/{deployment['id']}")
+        airflow = page.get_by_role("region", name="Airflow")
+        expect(airflow.get_by_role("link", name="Open the Airflow UI")).to_have_attribute(
+            "href", f"/v1/organizations/{init.organization_id}/deployments/{deployment['id']}/airflow")
+        airflow.get_by_role("button", name="Check the Airflow API").click()
+        # the stand-in serves only health checks, so the proxy answers with its own error, shown as such
+        expected = httpx.get(f"{deployment['webServerAirflowApiUrl']}/version",
+                             headers={"Authorization": f"Bearer {init.token}"})
+        assert expected.status_code == 502
+        expect(airflow.get_by_role("alert").locator(".error-message")).to_have_text(expected.json()["message"])
+    finally:
+        context.close()
+        server.stop()
+        app.state.runtime.shutdown()
+        database.dispose()
+
+
+def test_a_simulated_deployment_has_no_airflow_link(page, console):
+    deployment = console.deployment(console.workspace()["id"])
+    signed_in(page, console, at=f"console/#/deployments/{deployment['id']}")
+    expect(page.get_by_role("region", name="Worker queues")).to_be_visible()
+    expect(page.get_by_role("region", name="Airflow")).to_have_count(0)
