@@ -1,12 +1,16 @@
-"""A real astroplane process on a free port, for tests that need one (fuzzing, crashes)."""
+"""A real astroplane server on a free port, for tests that need one: its own process (fuzzing,
+crashes), or uvicorn in a thread of the test process (the browser tests)."""
 
 import json
 import os
 import ssl
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+
+import uvicorn
 
 from astroplane.testing import free_port
 
@@ -65,17 +69,13 @@ class ThreadedServer:
     """An app served by uvicorn on a free port in a thread of this process: no interpreter start, no
     second import of everything (a subprocess takes ~15 s on a busy machine)."""
 
-    def __init__(self, app):
-        import uvicorn
-
-        self.port = free_port()
+    def __init__(self, app, port: int | None = None):
+        self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
         self.thread = None
 
     def start(self) -> "ThreadedServer":
-        import threading
-
         self.thread = threading.Thread(target=self.server.run, name=f"uvicorn-{self.port}", daemon=True)
         self.thread.start()
         deadline = time.monotonic() + 30

@@ -1,33 +1,36 @@
 """The web console in a real browser (Debian's chromium through Playwright), against a real
-astroplane process per database: sign in, workspaces and deployments (live status), tokens shown
-once, masked secrets, log search, a refusal with the API's message, sign out.
+astroplane server per database (uvicorn in a thread, reconciler on): sign in, workspaces and
+deployments (live status), tokens shown once, masked secrets, log search, a refusal with the API's
+message, sign out; and every other view once.
 
 Screenshots of each main view go to <pytest basetemp>/console-screenshots-<backend>/ (printed).
 """
 
 import json
+import os
 import re
 import time
 import uuid
 
 import httpx
 import pytest
+from playwright import sync_api as playwright_api
 
 from astroplane import bootstrap
 from astroplane.app import create_app
 from astroplane.auth.codec import TokenCodec
 from astroplane.kit.db import Database
 from astroplane.kit.migrate import upgrade
-from browser import launch
+from browser import CHROMIUM, MISSING, launch
 from conftest import make_settings
-from live import ThreadedServer
+import fake_airflow
+from live import ThreadedServer, free_port
 
 pytestmark = pytest.mark.slow
-playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
 # each lifecycle step (CREATING -> HEALTHY, ...) takes this long: short for the suite's sake, long
 # enough that the page shows the step before it ends, even on a busy machine
-STEP_DELAY = 0.8
+STEP_DELAY = 1.0
 # every status badge the page ever showed, in order (a full reload would start the list afresh)
 WATCH_BADGES = """
 window.__badges = [];
@@ -107,6 +110,8 @@ def console(request, databases, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(MISSING, pytrace=False)
     with playwright_api.sync_playwright() as playwright:
         chromium = launch(playwright)
         yield chromium
@@ -123,6 +128,16 @@ def page(browser, console):
     yield page
     context.close()
     assert not problems, problems  # no uncaught script errors on any page
+
+
+def signed_in(page, console: Console, at: str = "console/") -> None:
+    """Open `at` as the owner, signed in the way the form does it (the sign-in itself is tested
+    on its own): the token in this tab's session storage."""
+    token, organization = json.dumps(console.token), json.dumps(console.organization_id)
+    page.add_init_script(f"sessionStorage.setItem('astroplane.console.token', {token});"
+                         f"sessionStorage.setItem('astroplane.console.organizationId', {organization});")
+    page.goto(f"{console.base}/{at}")
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def sign_in(page, console: Console, token: str | None = None, at: str = "") -> None:
@@ -217,7 +232,7 @@ def test_create_a_workspace_and_a_deployment_and_watch_it_become_healthy(page, c
 def test_hibernate_wake_and_delete(page, console):
     workspace = console.workspace()
     deployment = console.deployment(workspace["id"], isDevelopmentMode=True)
-    sign_in(page, console, at=f"console/#/deployments/{deployment['id']}")
+    signed_in(page, console, at=f"console/#/deployments/{deployment['id']}")
     status = page.locator("#deployment-status .badge")
     expect(status).to_have_text("HEALTHY", timeout=20_000)
     page.get_by_role("button", name="Hibernate").click()
@@ -232,7 +247,7 @@ def test_hibernate_wake_and_delete(page, console):
 
 def test_a_token_value_is_shown_once(page, console):
     workspace = console.workspace()
-    sign_in(page, console)
+    signed_in(page, console)
     page.get_by_role("link", name="API tokens").click()
     form = page.get_by_role("form", name="Create API token")
     name = f"ci-{uuid.uuid4().hex[:6]}"
@@ -270,7 +285,7 @@ def test_a_token_value_is_shown_once(page, console):
 def test_an_environment_object_secret_is_masked(page, console):
     workspace = console.workspace()
     deployment = console.deployment(workspace["id"])
-    sign_in(page, console, at=f"console/#/environment-objects/new?workspaceId={workspace['id']}")
+    signed_in(page, console, at=f"console/#/environment-objects/new?workspaceId={workspace['id']}")
     page.get_by_label("Type").select_option("AIRFLOW_VARIABLE")
     page.get_by_label("Key").fill("warehouse_password")
     page.get_by_label("Value").fill("hunter2-secret-value")
@@ -285,7 +300,8 @@ def test_an_environment_object_secret_is_masked(page, console):
     links = page.get_by_role("region", name="Links")
     expect(links.get_by_role("link", name=deployment["id"])).to_be_visible()
     expect(links.locator(".masked")).to_be_visible()  # the override is as secret as the value
-    stored = console.ok("GET", f"/environment-objects?deploymentId={deployment['id']}&resolveLinked=true")["environmentObjects"]
+    stored = console.ok("GET", "/environment-objects", params={"deploymentId": deployment["id"],
+                                                               "resolveLinked": "true"})["environmentObjects"]
     assert [o["objectKey"] for o in stored] == ["warehouse_password"]
     content = page.content()
     assert "hunter2-secret-value" not in content and "override-secret-value" not in content
@@ -317,7 +333,7 @@ def test_search_logs_and_load_more(page, console):
         "sources": ["scheduler", "worker", "webserver", "triggerer", "dag-processor", "apiserver"], "limit": 5000})
     total = every["resultCount"]
     assert 132 < total < 200
-    sign_in(page, console, at=f"console/#/deployments/{deployment['id']}/logs")
+    signed_in(page, console, at=f"console/#/deployments/{deployment['id']}/logs")
     results = page.locator("#log-results")
     expect(results.locator(".log-count")).to_have_text("100 lines")
     # lines arriving after the search began stay out of its later pages (the searchId pins them)
@@ -368,7 +384,7 @@ VIEWS = {"overview": "#/", "workspaces": "#/workspaces", "deployments": "#/deplo
 def test_every_view_renders_for_the_owner(page, console):
     workspace = console.workspace()
     console.deployment(workspace["id"])
-    sign_in(page, console)
+    signed_in(page, console)
     for name, route in VIEWS.items():
         page.goto(f"{console.base}/console/{route}")
         expect(page.locator("main h1")).to_be_visible()
@@ -383,7 +399,7 @@ def test_every_view_renders_for_the_owner(page, console):
 
 
 def test_people_teams_and_invites(page, console):
-    sign_in(page, console, at="console/#/invites")
+    signed_in(page, console, at="console/#/invites")
     email = f"new-{uuid.uuid4().hex[:6]}@console.test"
     page.get_by_label("Email").fill(email)
     page.get_by_role("button", name="Send invite").click()
@@ -419,7 +435,7 @@ def test_the_allow_list_guards_against_locking_yourself_out(page, console):
         assert len(asked) == count, asked
 
     page.on("dialog", on_dialog)
-    sign_in(page, console, at="console/#/ip-ranges")
+    signed_in(page, console, at="console/#/ip-ranges")
     expect(page.locator("main")).to_contain_text("Your address, as the server sees it: 127.0.0.1")
     ranges = page.get_by_label("Ranges (CIDR, one per line or comma-separated)")
     rows = page.get_by_role("region", name="Allowed ranges").locator("tbody tr")
@@ -457,7 +473,7 @@ def test_the_allow_list_guards_against_locking_yourself_out(page, console):
 
 def test_the_audit_log_downloads(page, console):
     console.workspace(name=f"audited-{uuid.uuid4().hex[:6]}")
-    sign_in(page, console, at="console/#/audit-log")
+    signed_in(page, console, at="console/#/audit-log")
     with page.expect_download() as download:
         page.get_by_role("button", name="Download audit log").click()
     path = download.value.path()
@@ -479,7 +495,7 @@ def test_deploy_history_shows_git_metadata_and_rolls_back(page, console):
         console.ok("POST", f"{base}/{deploy['id']}/finalize", json={})
         shas.append((deploy["id"], sha))
     console.healthy(deployment["id"])
-    sign_in(page, console, at=f"console/#/deployments/{deployment['id']}")
+    signed_in(page, console, at=f"console/#/deployments/{deployment['id']}")
     history = page.get_by_role("region", name="Deploy history")
     for _, sha in shas:
         expect(history.get_by_role("link", name=sha[:10])).to_have_attribute(
@@ -496,3 +512,49 @@ def test_deploy_history_shows_git_metadata_and_rolls_back(page, console):
     expect(history).to_contain_text(f"rollback of {first_id}")
     deploys = console.ok("GET", base)["deploys"]
     assert [d.get("rollbackFromId") for d in deploys].count(first_id) == 1
+
+
+def test_a_local_runtime_deployment_links_to_its_airflow_through_the_proxy(browser, databases, tmp_path):
+    """On the local runtime (here with the stand-in `airflow` of tests/fake_airflow.py) a deployment's
+    page links to its Airflow through astroplane's proxy, and calls it with the signed-in token."""
+    port = free_port()
+    url = databases.url("sqlite")
+    database = Database(url)
+    upgrade(database.engine)
+    settings = make_settings(tmp_path, url, run_reconciler=True, reconcile_interval_seconds=0.1,
+                             runtime_backend="local", airflow_dir=fake_airflow.install(tmp_path / "airflow"),
+                             runtime_dir=tmp_path / "runtime", public_url=f"http://127.0.0.1:{port}")
+    session = database.session()
+    init = bootstrap.init_organization(session, TokenCodec(settings), "local", "ops@console.test")
+    session.commit()
+    session.close()
+    app = create_app(settings, database)
+    server = ThreadedServer(app, port=port).start()
+    context = browser.new_context()
+    try:
+        console = Console(server, init.token, init.organization_id, "local", tmp_path)
+        deployment = console.deployment(console.workspace()["id"])
+        console.healthy(deployment["id"])
+        page = context.new_page()
+        signed_in(page, console, at=f"console/#/deployments/{deployment['id']}")
+        airflow = page.get_by_role("region", name="Airflow")
+        expect(airflow.get_by_role("link", name="Open the Airflow UI")).to_have_attribute(
+            "href", f"/v1/organizations/{init.organization_id}/deployments/{deployment['id']}/airflow")
+        airflow.get_by_role("button", name="Check the Airflow API").click()
+        # the stand-in serves only health checks, so the proxy answers with its own error, shown as such
+        expected = httpx.get(f"{deployment['webServerAirflowApiUrl']}/version",
+                             headers={"Authorization": f"Bearer {init.token}"})
+        assert expected.status_code == 502
+        expect(airflow.get_by_role("alert").locator(".error-message")).to_have_text(expected.json()["message"])
+    finally:
+        context.close()
+        server.stop()
+        app.state.runtime.shutdown()
+        database.dispose()
+
+
+def test_a_simulated_deployment_has_no_airflow_link(page, console):
+    deployment = console.deployment(console.workspace()["id"])
+    signed_in(page, console, at=f"console/#/deployments/{deployment['id']}")
+    expect(page.get_by_role("region", name="Worker queues")).to_be_visible()
+    expect(page.get_by_role("region", name="Airflow")).to_have_count(0)

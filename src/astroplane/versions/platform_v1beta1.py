@@ -3,7 +3,9 @@ client call for organizations, workspaces, clusters, deployments and their optio
 
 Differences from v1, and how they are held:
 - Organization.supportPlan (required): the organization's product plan, which is what v1beta1
-  called its support plan; `ListOrganizations?supportPlan=` filters by it. `productPlans` stays.
+  called its support plan; `ListOrganizations?supportPlan=` filters by it. `productPlans` (optional
+  here) is left out: the generated PyPI client astro-platform-api (1.1.1) knows a single product
+  value that is not one of the contract's, and fails to read any organization that lists a plan.
 - Deployment.workloadIdentity / drWorkloadIdentity: the identities v1 names
   effectiveWorkloadIdentity / effectiveDRWorkloadIdentity.
 - The hibernation override's members are required (and nullable); the override body's
@@ -32,8 +34,9 @@ SupportPlanFilter = Literal["BASIC", "BUSINESS_CRITICAL", "PREMIUM", "STANDARD",
 
 
 def organization(data: Data) -> Data:
-    plans = data.get("productPlans") or []
-    return {**data, "supportPlan": plans[0]["productPlanName"] if plans else "INACTIVE"}
+    view = dict(data)
+    plans = view.pop("productPlans", None) or []
+    return {**view, "supportPlan": plans[0]["productPlanName"] if plans else "INACTIVE"}
 
 
 def _support_plan_filter(extras: Data, arguments: dict[str, Any]) -> None:

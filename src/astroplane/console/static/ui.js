@@ -29,7 +29,7 @@ export function clear(element, ...children) {
   return element;
 }
 
-export const STATUS_CLASS = {
+const STATUS_CLASS = {
   HEALTHY: "ok", CREATING: "busy", DEPLOYING: "busy", HIBERNATING: "sleep", UNHEALTHY: "bad", UNKNOWN: "unknown",
 };
 export const TRANSITIONAL = new Set(["CREATING", "DEPLOYING"]);
@@ -120,7 +120,6 @@ export function when(value) {
   return h("time", { datetime: iso }, `${iso.slice(0, 10)} ${iso.slice(11, typeof value === "number" ? 23 : 19)} UTC`);
 }
 
-export const link = (href, text) => h("a", { href }, text);
 export const code = (text) => h("code", {}, text);
 
 export function section(title, ...children) {

@@ -1,7 +1,7 @@
 // One deployment: status (live while it changes), configuration, queues, variables,
 // hibernation, deploy history with rollback, the Airflow link; and its edit form.
 
-import { api } from "../api.js";
+import { api, request } from "../api.js";
 import {
   TRANSITIONAL, badge, button, clear, code, definitionList, errorBox, field, form, h, input, masked, notice,
   pageHeader, pager, section, select, table, when,
@@ -71,20 +71,19 @@ export async function detail(main, { params, navigate, alive, onCleanup }) {
         spec?.override ? act("Clear override", () => api.delete(`${path}/hibernation-override`)) : null)));
   };
   const renderAirflow = () => {
-    // the local runtime's URLs point at this server's proxy; anywhere else there is no Airflow to reach
-    const local = deployment.webServerAirflowApiUrl?.startsWith(`${location.origin}/v1/`);
-    if (!local) return clear(airflow);
+    // the local runtime's URLs lead to this server's proxy; anywhere else there is no Airflow to reach
+    const proxied = (url) => url && new URL(url).pathname.startsWith(`/v1/organizations/${deployment.organizationId}/deployments/${deployment.id}/airflow`);
+    if (!proxied(deployment.uiUrl)) return clear(airflow);
     const result = h("div", { "aria-live": "polite" });
     clear(airflow, section("Airflow",
-      h("p", {}, h("a", { href: deployment.uiUrl, target: "_blank", rel: "noopener", id: "airflow-ui" }, "Open the Airflow UI"),
-        " (through astroplane's proxy; your browser must send your token, so the API is the dependable route)"),
+      h("p", {}, h("a", { href: new URL(deployment.uiUrl).pathname, target: "_blank", rel: "noopener", id: "airflow-ui" }, "Open the Airflow UI"),
+        " (through astroplane's proxy, which needs your token in an Authorization header: the API below is the dependable route)"),
       button("Check the Airflow API", async () => {
         clear(result);
         try {
-          const response = await fetch(`${deployment.webServerAirflowApiUrl}/version`,
-            { headers: { Authorization: `Bearer ${sessionStorage.getItem("astroplane.console.token")}` } });
+          const response = await request("GET", `${new URL(deployment.webServerAirflowApiUrl).pathname.replace(/^\/v1/, "")}/version`, { raw: true });
           const body = await response.json();
-          clear(result, response.ok ? notice(`Airflow ${body.version} answers.`, "ok") : errorBox({ ...body, status: response.status }));
+          clear(result, notice(`Airflow ${body.version} answers through the proxy.`, "ok"));
         } catch (error) {
           clear(result, errorBox(error));
         }
