@@ -6,13 +6,10 @@ import os
 import ssl
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 
-import uvicorn
-
-from astroplane.testing import free_port
+from astroplane.testing import free_port, serving
 
 CLI = [sys.executable, "-m", "astroplane.cli"]
 
@@ -66,25 +63,17 @@ class LiveServer:
 
 
 class ThreadedServer:
-    """An app served by uvicorn on a free port in a thread of this process: no interpreter start, no
-    second import of everything (a subprocess takes ~15 s on a busy machine)."""
+    """An app served by uvicorn on a free port in a thread of this process (astroplane.testing.serving):
+    no interpreter start, no second import of everything (a subprocess takes ~15 s on a busy machine)."""
 
     def __init__(self, app, port: int | None = None):
         self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
-        self.thread = None
+        self._serving = serving(app, self.port)
 
     def start(self) -> "ThreadedServer":
-        self.thread = threading.Thread(target=self.server.run, name=f"uvicorn-{self.port}", daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            assert self.thread.is_alive() and time.monotonic() < deadline, "server did not start"
-            time.sleep(0.02)
+        self._serving.__enter__()
         return self
 
     def stop(self) -> None:
-        self.server.should_exit = True
-        if self.thread:
-            self.thread.join(timeout=20)
+        self._serving.__exit__(None, None, None)

@@ -134,7 +134,7 @@ def running_server(database_url: str | None = None, *, id_seed: int | None = Non
             finally:
                 session.close()
             app.state.controls.shared.invalidate()
-            with _serving(app, port):
+            with serving(app, port):
                 yield TestServer(url=f"http://127.0.0.1:{port}", organization_id=created.organization_id,
                                  token=created.token, database_url=config.resolved_database_url)
         finally:
@@ -142,7 +142,8 @@ def running_server(database_url: str | None = None, *, id_seed: int | None = Non
 
 
 @contextlib.contextmanager
-def _serving(app, port: int) -> Iterator[None]:
+def serving(app, port: int) -> Iterator[None]:
+    """Serve `app` with uvicorn in a thread of this process on 127.0.0.1:`port` until the block ends."""
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                                            lifespan="on"))
     thread = threading.Thread(target=server.run, name=f"astroplane-{port}", daemon=True)
