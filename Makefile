@@ -21,7 +21,7 @@ serve: $(STAMP)
 
 test: $(STAMP)
 	scripts/ensure-chromium
-	url=$(PG_URL) && ASTROPLANE_TEST_PG_URL=$$url $(BIN)/pytest -n 2 tests
+	url=$(PG_URL) && ASTROPLANE_TEST_PG_URL=$$url $(BIN)/pytest -n 2 --dist loadgroup tests
 
 test-quick: $(STAMP)
 	url=$(PG_URL) && ASTROPLANE_TEST_PG_URL=$$url $(BIN)/pytest -n 2 -m "not slow" tests

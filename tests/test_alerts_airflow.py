@@ -23,7 +23,8 @@ from archive_helpers import tarball
 from live import LiveServer
 from test_local_runtime import AIRFLOW_DIR, _processes_in, _wait
 
-pytestmark = [pytest.mark.slow, pytest.mark.airflow]
+# one worker runs every real-Airflow test, one after another: two at once would share two cores
+pytestmark = [pytest.mark.slow, pytest.mark.airflow, pytest.mark.xdist_group("airflow")]
 DAGS = b'''
 import pendulum
 from airflow.sdk import dag, task

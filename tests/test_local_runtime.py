@@ -21,7 +21,8 @@ import pytest
 from archive_helpers import tarball
 from live import LiveServer
 
-pytestmark = [pytest.mark.slow, pytest.mark.airflow]
+# one worker runs every real-Airflow test, one after another: two at once would share two cores
+pytestmark = [pytest.mark.slow, pytest.mark.airflow, pytest.mark.xdist_group("airflow")]
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 AIRFLOW_DIR = pathlib.Path(os.environ.get("ASTROPLANE_TEST_AIRFLOW_DIR", ROOT / ".astroplane" / "airflow"))
 DAG = b'''

@@ -4,6 +4,7 @@ outside astroplane's own environment, created on first use from a lock file we s
 `astroplane runtime install` creates one ahead of time (the first deployment then starts at once).
 """
 
+import fcntl
 import logging
 import pathlib
 import subprocess
@@ -59,11 +60,20 @@ class Installs:
         return (self.home(version) / ".complete").exists()
 
     def install(self, version: str) -> pathlib.Path:
-        """Create the environment (blocking). Safe to repeat: a finished one is left alone."""
+        """Create the environment (blocking). Safe to repeat: a finished one is left alone. Processes
+        sharing the folder (two servers, two test workers) install one at a time: the second finds
+        the first's environment finished."""
         home = self.home(version)
         if self.ready(version):
             return home
         home.parent.mkdir(parents=True, exist_ok=True)
+        with open(home.parent / f".airflow-{version}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if self.ready(version):
+                return home
+            return self._install_locked(version, home)
+
+    def _install_locked(self, version: str, home: pathlib.Path) -> pathlib.Path:
         log.info("installing Apache Airflow %s into %s", version, home)
         subprocess.run([sys.executable, "-m", "venv", "--clear", str(home)], check=True, capture_output=True)
         result = subprocess.run([str(home / "bin" / "python"), "-m", "pip", "install", "--quiet",
