@@ -30,7 +30,7 @@ pytestmark = pytest.mark.slow
 expect = playwright_api.expect
 # each lifecycle step (CREATING -> HEALTHY, ...) takes this long: short for the suite's sake, long
 # enough that the page shows the step before it ends, even on a busy machine
-STEP_DELAY = 1.0
+STEP_DELAY = 2.0
 # every status badge the page ever showed, in order (a full reload would start the list afresh)
 WATCH_BADGES = """
 window.__badges = [];
@@ -171,7 +171,7 @@ def test_sign_in_overview_and_sign_out(page, console):
             break
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Deployments")
-    assert page.evaluate("document.activeElement.id") == "main"
+    expect(page.locator("main")).to_be_focused()
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     assert page.evaluate("sessionStorage.length") == 0
