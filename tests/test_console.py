@@ -597,3 +597,28 @@ def test_edit_and_delete_a_workspace(page, console):
     page.get_by_role("button", name="Delete workspace").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Workspaces")
     assert console.http.get(f"/workspaces/{workspace['id']}").status_code == 404
+
+
+ADMITS = """async (cases) => {
+  const { admits } = await import('/console/views/ipranges.js');
+  return cases.map(([ranges, address]) => admits(ranges, address));
+}"""
+
+
+def test_the_lock_out_guard_knows_which_ranges_admit_an_address(page, console):
+    """The arithmetic behind the allow-list page's question, IPv4 and IPv6, in the browser's own engine."""
+    page.goto(f"{console.base}/console/")
+    cases = [
+        ([], "203.0.113.9", True),  # an empty list admits everyone
+        (["203.0.113.0/24"], "203.0.113.9", True),
+        (["203.0.113.0/25"], "203.0.113.200", False),
+        (["10.0.0.0/8", "0.0.0.0/0"], "192.0.2.1", True),
+        (["192.0.2.1"], "192.0.2.1", True),  # a bare address is one host
+        (["2001:db8::/32"], "2001:db8:ffff::1", True),
+        (["2001:db8::/32"], "2001:db9::1", False),
+        (["::1/128"], "::1", True),
+        (["203.0.113.0/24"], "::ffff:203.0.113.7", True),  # IPv4-mapped IPv6
+        (["2001:db8::/32"], "203.0.113.7", False),
+        (["203.0.113.0/24"], None, False),  # unknown address: not admitted
+    ]
+    assert page.evaluate(ADMITS, [[ranges, address] for ranges, address, _ in cases]) == [want for *_, want in cases]
