@@ -30,7 +30,7 @@ pytestmark = pytest.mark.slow
 expect = playwright_api.expect
 # each lifecycle step (CREATING -> HEALTHY, ...) takes this long: short for the suite's sake, long
 # enough that the page shows the step before it ends, even on a busy machine
-STEP_DELAY = 1.0
+STEP_DELAY = 2.0
 # every status badge the page ever showed, in order (a full reload would start the list afresh)
 WATCH_BADGES = """
 window.__badges = [];
@@ -153,13 +153,25 @@ def test_sign_in_overview_and_sign_out(page, console):
     page.get_by_label("Token").fill("not-a-token")
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("alert")).to_contain_text("Request ID")
-    sign_in(page, console)
+    # by keyboard: the token field has the focus, Enter submits
+    page.get_by_label("Token").fill("")
+    page.keyboard.type(console.token)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text(console.organization_name)
     expect(page.get_by_role("heading", name="Deployments by status")).to_be_visible()
     expect(page.get_by_role("heading", name="Clusters")).to_be_visible()
     assert page.evaluate("sessionStorage.getItem('astroplane.console.token')") == console.token
     assert page.evaluate("document.cookie") == "" and page.evaluate("localStorage.length") == 0
     console.shot(page, "overview")
+    # every section is reachable with Tab; Enter follows the link and focus moves to the new page
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == "Deployments":
+            break
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Deployments")
+    expect(page.locator("main")).to_be_focused()
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     assert page.evaluate("sessionStorage.length") == 0
@@ -558,3 +570,55 @@ def test_a_simulated_deployment_has_no_airflow_link(page, console):
     signed_in(page, console, at=f"console/#/deployments/{deployment['id']}")
     expect(page.get_by_role("region", name="Worker queues")).to_be_visible()
     expect(page.get_by_role("region", name="Airflow")).to_have_count(0)
+
+
+def test_edit_and_delete_a_workspace(page, console):
+    workspace = console.workspace()
+    busy = console.workspace()
+    console.deployment(busy["id"])
+    signed_in(page, console, at=f"console/#/workspaces/{workspace['id']}")
+    edit = page.get_by_role("form", name="Save")
+    renamed = f"renamed-{uuid.uuid4().hex[:6]}"
+    edit.get_by_label("Name").fill(renamed)
+    edit.get_by_label("Description").fill("nightly batch jobs")
+    edit.get_by_role("button", name="Save").click()
+    expect(edit.get_by_text("Saved.")).to_be_visible()
+    stored = console.ok("GET", f"/workspaces/{workspace['id']}")
+    assert stored["name"] == renamed and stored["description"] == "nightly batch jobs"
+    assert stored["defaultRegion"] == "us-east-1"  # what the form did not change stays
+    # a workspace with deployments is refused with the API's reason
+    page.goto(f"{console.base}/console/#/workspaces/{busy['id']}")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Delete workspace").click()
+    refused = console.http.delete(f"/workspaces/{busy['id']}").json()["message"]
+    expect(page.get_by_role("alert").locator(".error-message")).to_have_text(refused)
+    page.goto(f"{console.base}/console/#/workspaces/{workspace['id']}")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Delete workspace").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Workspaces")
+    assert console.http.get(f"/workspaces/{workspace['id']}").status_code == 404
+
+
+ADMITS = """async (cases) => {
+  const { admits } = await import('/console/views/ipranges.js');
+  return cases.map(([ranges, address]) => admits(ranges, address));
+}"""
+
+
+def test_the_lock_out_guard_knows_which_ranges_admit_an_address(page, console):
+    """The arithmetic behind the allow-list page's question, IPv4 and IPv6, in the browser's own engine."""
+    page.goto(f"{console.base}/console/")
+    cases = [
+        ([], "203.0.113.9", True),  # an empty list admits everyone
+        (["203.0.113.0/24"], "203.0.113.9", True),
+        (["203.0.113.0/25"], "203.0.113.200", False),
+        (["10.0.0.0/8", "0.0.0.0/0"], "192.0.2.1", True),
+        (["192.0.2.1"], "192.0.2.1", True),  # a bare address is one host
+        (["2001:db8::/32"], "2001:db8:ffff::1", True),
+        (["2001:db8::/32"], "2001:db9::1", False),
+        (["::1/128"], "::1", True),
+        (["203.0.113.0/24"], "::ffff:203.0.113.7", True),  # IPv4-mapped IPv6
+        (["2001:db8::/32"], "203.0.113.7", False),
+        (["203.0.113.0/24"], None, False),  # unknown address: not admitted
+    ]
+    assert page.evaluate(ADMITS, [[ranges, address] for ranges, address, _ in cases]) == [want for *_, want in cases]

@@ -155,5 +155,8 @@ function signInPage(error) {
   token.focus();
 }
 
-window.addEventListener("hashchange", route);
+// after a navigation, keyboard and screen-reader users continue from the new page's content
+window.addEventListener("hashchange", () => route().then(() => {
+  if (!main.contains(document.activeElement)) main.focus({ preventScroll: true });
+}));
 route();

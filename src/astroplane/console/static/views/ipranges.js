@@ -12,7 +12,7 @@ function parseAddress(text) {
     return { bits: 32, value: parts.reduce((acc, p) => (acc << 8n) + BigInt(p), 0n) };
   }
   if (!text.includes(":")) return null;
-  let [head, tail] = text.split("::");
+  const [head, tail] = text.split("::");
   if (text.split("::").length > 2) return null;
   const groups = (s) => (s ? s.split(":") : []);
   let left = groups(head);
@@ -64,7 +64,7 @@ export async function render(main, { navigate, alive }) {
   const address = client.address;
   const problems = h("div", { "aria-live": "polite" });
   const current = ranges.map((r) => r.ipAddressRange);
-  const reload = () => navigate(`/ip-ranges?t=${Date.now()}`);
+  const reload = () => navigate("/ip-ranges");
   const guard = (after, what) => {
     if (admits(after, address)) return true;
     return confirm(`${what} would leave your address (${address || "unknown"}) outside the allow-list: `

@@ -123,7 +123,7 @@ export async function roles(main, { query, navigate, alive }) {
       ["", (r) => button("Delete", guarded(problems, async () => {
         if (!confirm(`Delete the role ${r.name}?`)) return;
         await api.delete(`roles/${r.id}`);
-        navigate(`/roles?offset=${offset}&t=${Date.now()}`);
+        navigate(`/roles?offset=${offset}`);
       }), { class: "danger", "aria-label": `Delete role ${r.name}` })],
     ], page.roles, { empty: "No custom roles." }), pager(page, (next) => navigate(`/roles?offset=${next}`))),
     section("Default roles", table([
