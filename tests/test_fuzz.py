@@ -2,7 +2,8 @@
 
 Checks: no 5xx, responses conform to their schema, status codes and content types are documented.
 Bounded by ASTROPLANE_FUZZ_EXAMPLES (default 12 per operation: the four runs were a third of the
-suite's time at 25; raise it to explore). CI runs a fixed seed so that main stays reproducible; ASTROPLANE_FUZZ_SEED=random explores new inputs, and any printed seed replays.
+suite's time at 25; raise it to explore). CI runs a fixed seed so that main stays reproducible;
+ASTROPLANE_FUZZ_SEED=random explores new inputs, and any printed seed replays.
 """
 
 import json

@@ -87,19 +87,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     hot_routes = [(API_PREFIX, operations[hot.operation_id], hot, operations[hot.operation_id].path)
                   for hot in resources.HOT_ROUTES]
     app.state.api_mounts = [(API_PREFIX, app.state.api_routes)]
-    app.state.api_versions = {}
-    app.state.version_documents = {}
-    for version in resources.VERSIONS:
-        mounted = versions.build(version, operations, resources.VERSION_ROUTERS.get(version.name, []))
-        app.include_router(mounted.router, prefix=version.prefix)
-        app.state.api_mounts.append((version.prefix, mounted.routes))
-        app.state.api_versions[version.name] = mounted
-        by_operation = {route.operation_id: route for route in mounted.routes}
-        hot_routes += [(version.prefix, by_operation[hot.operation_id],
-                        mounted.operations[hot.operation_id].hot_route(hot),
-                        version.prefix + by_operation[hot.operation_id].path)
-                       for hot in resources.HOT_ROUTES if hot.operation_id in mounted.operations]
-        _publish_document(app, mounted)
+    hot_routes += _mount_versions(app, operations)
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
 
     @app.get("/healthz", include_in_schema=False)
@@ -125,6 +113,26 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.add_middleware(MetricsMiddleware)
     app.add_middleware(UnhandledErrorMiddleware)
     return app
+
+
+def _mount_versions(app: FastAPI, operations: dict[str, APIRoute]) -> list:
+    """Serve each older API from the v1 routes (kit.versions) plus its own routers; returns the hot
+    reads its adapted routes take part in."""
+    app.state.api_versions = {}
+    app.state.version_documents = {}
+    hot_routes = []
+    for version in resources.VERSIONS:
+        mounted = versions.build(version, operations, resources.VERSION_ROUTERS.get(version.name, []))
+        app.include_router(mounted.router, prefix=version.prefix)
+        app.state.api_mounts.append((version.prefix, mounted.routes))
+        app.state.api_versions[version.name] = mounted
+        by_operation = {route.operation_id: route for route in mounted.routes}
+        hot_routes += [(version.prefix, by_operation[hot.operation_id],
+                        mounted.operations[hot.operation_id].hot_route(hot),
+                        version.prefix + by_operation[hot.operation_id].path)
+                       for hot in resources.HOT_ROUTES if hot.operation_id in mounted.operations]
+        _publish_document(app, mounted)
+    return hot_routes
 
 
 def version_document(app: FastAPI, name: str) -> dict:

@@ -133,6 +133,7 @@ def _wire_identity() -> None:
     _add_once(kit_db.BEFORE_COMMIT, audit_recorder.record_request)
     _add_once(users_service.SELF_INVITE_SOURCES, invites_service.self_invites)
 
+
 def _wire_alerts() -> None:
     # alerts go before the channels they notify
     _add_once(workspaces_service.DELETE_CLEANUPS, alerts_service.delete_for_workspace)
