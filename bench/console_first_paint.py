@@ -10,6 +10,7 @@ context (empty cache); each "warm" run a new tab in one context (the files reval
 """
 
 import argparse
+import os
 import pathlib
 import statistics
 import sys
@@ -29,7 +30,8 @@ from live import LiveServer  # noqa: E402
 
 from astroplane.kit.db import Database  # noqa: E402
 
-PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+# the server scripts/ensure_postgres.py found or brought up, as for the suite
+PG_ADMIN_URL = os.environ.get("ASTROPLANE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 SIGNED_IN = """sessionStorage.setItem('astroplane.console.token', %r);
 sessionStorage.setItem('astroplane.console.organizationId', %r);"""
 FIGURES = """() => {
