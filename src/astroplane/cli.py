@@ -38,18 +38,11 @@ def _run(action):
     database = _database()
     codec = TokenCodec(get_settings())
     try:
-        with _test_double(database):
-            session = database.session()
-            try:
-                result = action(session, codec)
-                session.commit()
-                return result
-            except AstroError as error:
-                session.rollback()
-                typer.echo(f"error: {error.message}", err=True)
-                raise typer.Exit(2) from None
-            finally:
-                session.close()
+        with _test_double(database), database.transaction() as session:
+            return action(session, codec)
+    except AstroError as error:
+        typer.echo(f"error: {error.message}", err=True)
+        raise typer.Exit(2) from None
     finally:
         database.dispose()
 

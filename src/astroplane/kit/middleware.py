@@ -121,18 +121,11 @@ class UnhandledErrorMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def watch(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
+        capture = StatusCapture(send, default=0)  # 0: no response started yet
         try:
-            await self.app(scope, receive, watch)
+            await self.app(scope, receive, capture)
         except Exception:
             request = Request(scope, receive)
             log.exception("unhandled error requestId=%s %s %s", request_id(request), scope["method"], scope["path"])
-            if not started:
+            if not capture.status:
                 await error_response(request, 500, "Internal server error")(scope, receive, send)
