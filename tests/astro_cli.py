@@ -83,3 +83,48 @@ class AstroCli:
             headers["Content-Type"] = "application/json"
         return self.http.request(chosen, url, headers=headers,
                                  content=json.dumps(fields) if fields else None)
+
+    # --- astro dbt deploy / delete (cmd/cloud/dbt.go, cloud/deploy/bundle.go, pkg/azure/azure.go) ----
+
+    DBT_MOUNT_PREFIX = "/usr/local/airflow/dbt/"  # dbtDefaultMountPathPrefix; bundle type "dbt"
+
+    def _create_bundle_deploy(self, deployment_id: str, mount_path: str, description: str) -> dict:
+        """createBundleDeploy: description, type BUNDLE, bundleMountPath and bundleType are always
+        sent (pointers to the values, "" included); git only from a clean checkout (none here)."""
+        created = self.v1("POST", f"/organizations/{self.organization}/deployments/{deployment_id}/deploys",
+                          {"description": description, "type": "BUNDLE", "bundleMountPath": mount_path,
+                           "bundleType": "dbt"})
+        assert created.status_code == 200, created.text
+        return created.json()
+
+    def _finalize_bundle(self, deployment_id: str, deploy_id: str, version: str):
+        """finalizeBundleDeploy: {bundleTarballVersion: &tarballVersion}, "" for a delete."""
+        path = f"/organizations/{self.organization}/deployments/{deployment_id}/deploys/{deploy_id}/finalize"
+        return self.v1("POST", path, {"bundleTarballVersion": version})
+
+    def upload(self, url: str, archive: bytes) -> str:
+        """azureUploader: PUT the archive to the SAS URL as a block blob; the version id comes back."""
+        parts = urllib.parse.urlsplit(url)
+        target = url if parts.netloc == urllib.parse.urlsplit(self.core).netloc else f"{parts.path}?{parts.query}"
+        response = self.http.put(target, content=archive, headers={"x-ms-blob-type": "BlockBlob"})
+        assert response.status_code in (200, 201), response.text
+        return response.headers["x-ms-version-id"]
+
+    def dbt_deploy(self, deployment_id: str, project_name: str, archive: bytes, description: str = "") -> dict:
+        """`astro dbt deploy <id>` in a dbt project named `project_name` (DeployBundle): read the
+        deployment (DAG deploys must be on), create the BUNDLE deploy, upload the tarred project
+        (.git/ left out), finalize with the upload's version."""
+        got = self.v1("GET", f"/organizations/{self.organization}/deployments/{deployment_id}")
+        assert got.status_code == 200 and got.json()["isDagDeployEnabled"], got.text
+        deploy = self._create_bundle_deploy(deployment_id, self.DBT_MOUNT_PREFIX + project_name, description)
+        assert deploy.get("bundleUploadUrl"), "no bundle upload URL received from Astro"
+        version = self.upload(deploy["bundleUploadUrl"], archive)
+        finalized = self._finalize_bundle(deployment_id, deploy["id"], version)
+        assert finalized.status_code == 200, finalized.text
+        return finalized.json()
+
+    def dbt_delete(self, deployment_id: str, project_name: str, description: str = ""):
+        """`astro dbt delete <id>` (DeleteBundle): create the BUNDLE deploy, then finalize it at once
+        with an empty version, "which will delete the bundle from the deployment"."""
+        deploy = self._create_bundle_deploy(deployment_id, self.DBT_MOUNT_PREFIX + project_name, description)
+        return self._finalize_bundle(deployment_id, deploy["id"], "")

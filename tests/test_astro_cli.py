@@ -1,13 +1,15 @@
 """The Astro CLI v1.45.0 against astroplane, as replays of the calls its commands make (tests/astro_cli.py;
 the CLI's module cannot be installed with `go install`). Sources, in astronomer/astro-cli:
-cmd/api/cloud.go, cmd/api/request.go, pkg/openapi/cache.go (astro api cloud)."""
+cmd/api/cloud.go, cmd/api/request.go, pkg/openapi/cache.go (astro api cloud); cmd/cloud/dbt.go,
+cloud/deploy/bundle.go, pkg/azure/azure.go (astro dbt deploy / delete)."""
 
 import urllib.parse
 
 import pytest
 
+from archive_helpers import tarball
 from astro_cli import AstroCli
-from conftest import make_workspace
+from conftest import assert_error, make_workspace
 
 
 @pytest.fixture
@@ -60,3 +62,36 @@ def test_api_cloud_operation_ids_and_paths_reach_v1(cli, api):
     assert cli.api_cloud("DeleteWorkspace", path_params={"workspaceId": made.json()["id"]}).status_code == 204
     refused = cli.api_cloud("GetDeployment", path_params={"deploymentId": "c" + "0" * 24})
     assert refused.status_code == 404 and refused.json()["requestId"]
+
+
+def _dbt_project(name: str, model: bytes = b"select 1 as id\n") -> bytes:
+    return tarball({"dbt_project.yml": f"name: {name}\nversion: '1.0'\n".encode(), "models/one.sql": model})
+
+
+def test_dbt_deploy_then_delete_removes_the_bundle(cli, api):
+    deployment = api.ok("POST", "/deployments", json={"name": "dbt", "workspaceId": cli.workspace, "type": "STANDARD",
+                                                      "cloudProvider": "AWS", "region": "us-east-1"})
+    deployed = cli.dbt_deploy(deployment["id"], "jaffle", _dbt_project("jaffle"))
+    [bundle] = deployed["bundles"]
+    assert (bundle["mountPath"], bundle["bundleType"]) == ("/usr/local/airflow/dbt/jaffle", "dbt")
+    assert bundle["currentVersion"] and deployed["status"] == "DEPLOYED"
+    other = cli.dbt_deploy(deployment["id"], "other", _dbt_project("other"))
+
+    removed = cli.dbt_delete(deployment["id"], "jaffle")
+    assert removed.status_code == 200, removed.text
+    body = removed.json()
+    assert body["status"] == "DEPLOYED" and body["bundleMountPath"] == "/usr/local/airflow/dbt/jaffle"
+    assert [set(b) for b in body["bundles"]] == [{"bundleType", "deployId", "mountPath"}]  # no version: removed
+    deploys = api.ok("GET", f"/deployments/{deployment['id']}/deploys")["deploys"]
+    assert [d["id"] for d in deploys][0] == body["id"] and len(deploys) == 3
+    # the other bundle stays; rolling back to the first deploy brings jaffle back
+    back = api.ok("POST", f"/deployments/{deployment['id']}/deploys/{deployed['id']}/rollback", json={})
+    assert back["bundles"][0]["currentVersion"] == bundle["currentVersion"]
+    assert other["bundles"][0]["mountPath"] == "/usr/local/airflow/dbt/other"
+    # a BUNDLE finalize still needs a version or "" (an omitted one is refused), and "" only for bundles
+    pending = api.ok("POST", f"/deployments/{deployment['id']}/deploys",
+                     json={"type": "BUNDLE", "bundleMountPath": "/x", "bundleType": "dbt"})
+    assert_error(api.post(f"/deployments/{deployment['id']}/deploys/{pending['id']}/finalize", json={}), 400,
+                 "bundleTarballVersion")
+    dag = api.ok("POST", f"/deployments/{deployment['id']}/deploys", json={"type": "IMAGE_ONLY"})
+    api.ok("POST", f"/deployments/{deployment['id']}/deploys/{dag['id']}/finalize", json={"bundleTarballVersion": ""})
