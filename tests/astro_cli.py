@@ -128,3 +128,74 @@ class AstroCli:
         with an empty version, "which will delete the bundle from the deployment"."""
         deploy = self._create_bundle_deploy(deployment_id, self.DBT_MOUNT_PREFIX + project_name, description)
         return self._finalize_bundle(deployment_id, deploy["id"], "")
+
+    # --- astro deployment airflow-variable | connection | pool (cmd/cloud/deployment.go,
+    # cloud/deployment/deployment_airflow.go, airflow-client/airflow-client.go, airflow-client/types.go) ----
+
+    def airflow_url(self, deployment_id: str) -> str:
+        """resolveDeploymentAirflowURL / getAirflowURL: the deployment read by id, its
+        `metadata.airflow_api_url` (webServerAirflowApiUrl) up to any "?"."""
+        got = self.v1("GET", f"/organizations/{self.organization}/deployments/{deployment_id}")
+        assert got.status_code == 200, got.text
+        return got.json()["webServerAirflowApiUrl"].split("?")[0]
+
+    def _airflow(self, method: str, url: str, body: dict | None = None) -> dict:
+        """DoAirflowClient: `authorization` is the context's token, JSON bodies; any non-2xx fails
+        the command; a 2xx body is decoded as JSON."""
+        headers = {"authorization": self.authorization}
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        response = self.http.request(method, url, headers=headers,
+                                     content=None if body is None else json.dumps(body))
+        assert 200 <= response.status_code < 300, (method, url, response.status_code, response.text)
+        return response.json()
+
+    def _list(self, airflow_url: str, resource: str) -> list[dict]:
+        """fetchAllPages: pages of 100 until a short page or total_entries."""
+        found, offset = [], 0
+        while True:
+            page = self._airflow("GET", f"https://{airflow_url}/{resource}?limit=100&offset={offset}")
+            items = page.get(resource) or []
+            found += items
+            offset += len(items)
+            if len(items) < 100 or (page.get("total_entries", 0) > 0 and offset >= page["total_entries"]):
+                return found
+
+    def airflow_variable(self, action: str, deployment_id: str, key: str = "", value: str = "",
+                         description: str = ""):
+        """`astro deployment airflow-variable list|create|update --deployment-id … [--key --value --description]`."""
+        url = self.airflow_url(deployment_id)
+        body = {"description": description, "key": key, "value": value}
+        if action == "list":
+            return self._list(url, "variables")
+        if action == "create":
+            return self._airflow("POST", f"https://{url}/variables", body)
+        return self._airflow("PATCH", f"https://{url}/variables/{key}", body)
+
+    def airflow_connection(self, action: str, deployment_id: str, conn_id: str = "", conn_type: str = "",
+                           host: str = "", login: str = "", password: str = "", schema: str = "",
+                           extra: str = "", port: int = 0, description: str = ""):
+        """`astro deployment connection list|create|update --deployment-id … --conn-id --conn-type …`."""
+        url = self.airflow_url(deployment_id)
+        body = {"connection_id": conn_id, "conn_type": conn_type, "description": description, "host": host,
+                "schema": schema, "login": login, "password": password, "port": port, "extra": extra}
+        if action == "list":
+            return self._list(url, "connections")
+        if action == "create":
+            return self._airflow("POST", f"https://{url}/connections", body)
+        return self._airflow("PATCH", f"https://{url}/connections/{conn_id}", body)
+
+    def airflow_pool(self, action: str, deployment_id: str, name: str = "", slots: int = 0,
+                     description: str = "", include_deferred: bool = False):
+        """`astro deployment pool list|create|update --deployment-id … --name --slots …`; the default
+        pool is patched with an update mask (it takes no other field)."""
+        url = self.airflow_url(deployment_id)
+        body = {"description": description, "name": name, "slots": slots, "include_deferred": include_deferred}
+        if action == "list":
+            return self._list(url, "pools")
+        if action == "create":
+            return self._airflow("POST", f"https://{url}/pools", body)
+        target = f"https://{url}/pools/{name}"
+        if name == "default_pool":
+            target += "?update_mask=slots&update_mask=include_deferred"
+        return self._airflow("PATCH", target, body)
