@@ -199,3 +199,74 @@ class AstroCli:
         if name == "default_pool":
             target += "?update_mask=slots&update_mask=include_deferred"
         return self._airflow("PATCH", target, body)
+
+    # --- login, workspaces, deployments (cmd/cloud/setup.go checkAPIToken, cloud/workspace/workspace.go,
+    # cloud/deployment/deployment.go List and Create) ---------------------------------------------------
+
+    def login(self) -> dict:
+        """checkAPIToken, before every cloud command: the token's `permissions` claim names its
+        organization (and a workspace, for a workspace token); GET /organizations, whose first
+        organization must carry `product` (the CLI dereferences it)."""
+        import base64
+        payload = self.token.split(".")[1]
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        assert claims.get("permissions"), "the CLI refuses a token without permissions"
+        named = dict(p.split(":", 1) for p in claims["permissions"] if ":" in p)
+        self.organization = named.get("organizationId", self.organization)
+        self.workspace = named.get("workspaceId", self.workspace)
+        listed = self.v1("GET", "/organizations")
+        assert listed.status_code == 200, listed.text
+        assert listed.json()["organizations"][0]["product"]
+        return claims
+
+    def workspace_list(self) -> list[dict]:
+        """`astro workspace list`: the organization's workspaces."""
+        listed = self.v1("GET", f"/organizations/{self.organization}/workspaces")
+        assert listed.status_code == 200, listed.text
+        return listed.json()["workspaces"]
+
+    def workspace_switch(self, workspace_id: str) -> None:
+        """`astro workspace switch <id>`: the id must be one of the listed workspaces; it is then the
+        context's workspace."""
+        assert workspace_id in {w["id"] for w in self.workspace_list()}, f"no workspace {workspace_id}"
+        self.workspace = workspace_id
+
+    def deployment_list(self) -> list[dict]:
+        """`astro deployment list`: needs the context's workspace (coalesceWorkspace), then the
+        deployments in it."""
+        assert self.workspace, "failed to find a valid workspace: no workspace in the context"
+        listed = self.v1("GET", f"/organizations/{self.organization}/deployments",
+                         params={"workspaceIds": self.workspace})
+        assert listed.status_code == 200, listed.text
+        return listed.json()["deployments"]
+
+    def deployment_create(self, *, name: str, workspace_id: str, runtime_version: str, cloud_provider: str,
+                          region: str, scheduler_size: str = "", dag_deploy: str = "", executor: str = "CeleryExecutor",
+                          description: str = "", high_availability: str = "", development_mode: str = "",
+                          cicd_enforcement: str = "") -> dict:
+        """`astro deployment create` for a STANDARD deployment (Create): deployment options for the
+        type and provider (the pod and quota defaults come from them), the workspaces (the id must be
+        one), then the create with every member the CLI sets."""
+        assert runtime_version, "without --runtime-version the CLI downloads the runtime list first"
+        assert cloud_provider and region, "without --cloud-provider and --region the CLI prompts"
+        options = self.v1("GET", f"/organizations/{self.organization}/deployment-options",
+                          params={"deploymentType": "STANDARD", "cloudProvider": cloud_provider.upper()})
+        assert options.status_code == 200, options.text
+        quotas = options.json()["resourceQuotas"]
+        assert workspace_id in {w["id"] for w in self.workspace_list()}, "no such workspace"
+        executors = {"celeryexecutor": "CELERY", "celery": "CELERY", "kubernetesexecutor": "KUBERNETES",
+                     "kubernetes": "KUBERNETES", "astroexecutor": "ASTRO", "astro": "ASTRO"}
+        body = {"astroRuntimeVersion": runtime_version, "cloudProvider": cloud_provider.upper(),
+                "description": description, "name": name, "executor": executors[executor.lower()],
+                "isCicdEnforced": cicd_enforcement == "enable", "region": region,
+                "isDagDeployEnabled": dag_deploy == "enable", "isHighAvailability": high_availability == "enable",
+                "isDevelopmentMode": development_mode == "enable", "workspaceId": workspace_id, "type": "STANDARD",
+                "defaultTaskPodCpu": quotas["defaultPodSize"]["cpu"]["default"],
+                "defaultTaskPodMemory": quotas["defaultPodSize"]["memory"]["default"],
+                "resourceQuotaCpu": quotas["resourceQuota"]["cpu"]["default"],
+                "resourceQuotaMemory": quotas["resourceQuota"]["memory"]["default"]}
+        if scheduler_size:
+            body["schedulerSize"] = scheduler_size.upper()
+        created = self.v1("POST", f"/organizations/{self.organization}/deployments", body)
+        assert created.status_code == 200, created.text
+        return created.json()
