@@ -46,14 +46,12 @@ def test_every_change_a_deployment_shows_reaches_the_next_get(api, server):
     assert api.ok("GET", "/deployments")["deployments"] == [after]
 
 
-def test_total_count_follows_creates_and_final_removals(api, server):
+def test_total_count_follows_creates_and_deletes(api, server):
     first, second = (make_workspace(api, defaultCloudProvider="AWS", defaultRegion="us-east-1") for _ in range(2))
     made = [api.ok("POST", "/deployments", json={"name": f"d{n}", "workspaceId": w["id"]})
             for n, w in enumerate([first, first, second])]
     assert api.ok("GET", "/deployments", params={"limit": 1})["totalCount"] == 3
-    api.ok("DELETE", f"/deployments/{made[0]['id']}", 204)
-    assert api.ok("GET", "/deployments")["totalCount"] == 3  # still readable until removed
-    reconcile(server)
+    api.ok("DELETE", f"/deployments/{made[0]['id']}", 204)  # gone from the counts at once
     page = api.ok("GET", "/deployments", params={"limit": 1})
     assert page["totalCount"] == 2 and len(page["deployments"]) == 1
     assert api.ok("GET", "/deployments", params={"workspaceIds": first["id"]})["totalCount"] == 1

@@ -39,7 +39,7 @@ def test_every_cluster_target_is_a_contract_status_or_deleted():
 @pytest.mark.parametrize("status,event,expected", [
     ("CREATING", "ready", "HEALTHY"), ("DEPLOYING", "ready", "HEALTHY"), ("HEALTHY", "update", "DEPLOYING"),
     ("CREATING", "update", "CREATING"), ("HEALTHY", "hibernate", "HIBERNATING"), ("HIBERNATING", "wake", "HEALTHY"),
-    ("HEALTHY", "delete", "UNKNOWN"), ("UNKNOWN", "deleted", deployments.DELETED), ("HEALTHY", "ready", None),
+    ("HEALTHY", "delete", None), ("HEALTHY", "ready", None),  # a delete removes the row: no transition
     ("DEPLOYING", "hibernate", None), ("HEALTHY", "failing", "UNHEALTHY"), ("CREATING", "failing", "UNHEALTHY"),
     ("UNHEALTHY", "recovered", "HEALTHY"), ("HIBERNATING", "failing", None), ("HEALTHY", "recovered", None),
 ])
@@ -49,13 +49,11 @@ def test_deployment_transitions(status, event, expected):
 
 def test_deployment_step_events():
     event = deployments.step_event
-    assert event("CREATING", delete_pending=False, step_due=True, cluster_ready=False, wants_hibernation=False) is None
-    assert event("CREATING", delete_pending=False, step_due=True, cluster_ready=True, wants_hibernation=False) == "ready"
-    assert event("DEPLOYING", delete_pending=False, step_due=False, cluster_ready=True, wants_hibernation=True) is None
-    assert event("HEALTHY", delete_pending=False, step_due=False, cluster_ready=True, wants_hibernation=True) == "hibernate"
-    assert event("HIBERNATING", delete_pending=False, step_due=False, cluster_ready=True, wants_hibernation=False) == "wake"
-    assert event("UNKNOWN", delete_pending=True, step_due=False, cluster_ready=True, wants_hibernation=False) is None
-    assert event("UNKNOWN", delete_pending=True, step_due=True, cluster_ready=True, wants_hibernation=False) == "deleted"
+    assert event("CREATING", step_due=True, cluster_ready=False, wants_hibernation=False) is None
+    assert event("CREATING", step_due=True, cluster_ready=True, wants_hibernation=False) == "ready"
+    assert event("DEPLOYING", step_due=False, cluster_ready=True, wants_hibernation=True) is None
+    assert event("HEALTHY", step_due=False, cluster_ready=True, wants_hibernation=True) == "hibernate"
+    assert event("HIBERNATING", step_due=False, cluster_ready=True, wants_hibernation=False) == "wake"
 
 
 @pytest.mark.parametrize("status, wants, runtime, expected", [
@@ -70,7 +68,7 @@ def test_deployment_step_events():
     ("HIBERNATING", False, "healthy", "wake"),
 ])
 def test_deployment_step_events_follow_the_runtime(status, wants, runtime, expected):
-    assert deployments.step_event(status, delete_pending=False, step_due=True, cluster_ready=True,
+    assert deployments.step_event(status, step_due=True, cluster_ready=True,
                                   wants_hibernation=wants, runtime=runtime) == expected
 
 

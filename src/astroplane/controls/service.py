@@ -218,8 +218,7 @@ def fail_cluster(session: Session, auth: AuthContext, cluster_id: str,
 def fail_deployment(session: Session, auth: AuthContext, body: schemas.FailureRequest) -> schemas.ForcedFailure:
     deployment = session.get(Deployment, auth.target.deployment_id, with_for_update=True)
     assert deployment is not None  # the permission dependency resolved it
-    status = None if deployment.delete_requested_at else deployment_lifecycle.next_status(deployment.status,
-                                                                                           "failing")
+    status = deployment_lifecycle.next_status(deployment.status, "failing")
     if status is None:
         raise Conflict(f"The deployment is {deployment.status}; only a CREATING, DEPLOYING or HEALTHY deployment "
                        "can become UNHEALTHY")

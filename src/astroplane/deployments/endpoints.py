@@ -63,8 +63,8 @@ async def update_deployment(session: SessionDep, auth: DeploymentUpdate, body: s
 
 
 @router.delete(PATH + "/{deploymentId}", operation_id="DeleteDeployment", status_code=204, response_class=Response)
-async def delete_deployment(session: SessionDep, auth: DeploymentDelete, steps: StepsDep) -> None:
-    service.delete_deployment(session, auth, steps)
+async def delete_deployment(session: SessionDep, auth: DeploymentDelete) -> None:
+    service.delete_deployment(session, auth)
 
 
 @router.post(PATH + "/{deploymentId}/hibernation-override", operation_id="UpdateDeploymentHibernationOverride",

@@ -1,11 +1,11 @@
 """Deployment lifecycle: a pure transition table and the hibernation clock, driven by the reconciler.
 
-Events: `update` and `delete` come from requests; `ready` ends a running step (CREATING waits for its
+Events: `update` comes from requests; `ready` ends a running step (CREATING waits for its
 cluster to be CREATED, and for the runtime to report healthy); `hibernate` / `wake` come from
 hibernation schedules and overrides; `failing` / `recovered` come from a runtime that supervises
 real processes (the local backend).
-While a delete is pending the deployment shows UNKNOWN with statusReason "Deleting" (the contract
-has no DELETING); when that step ends the row is removed (DELETED is never stored).
+A delete is no transition: DeleteDeployment removes the row at once and queues the runtime's
+teardown (models.DeploymentTeardown), which the reconciler carries out.
 """
 
 import datetime as dt
@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from croniter import croniter
 
 RUNNING = frozenset({"CREATING", "DEPLOYING"})
-DELETED = "DELETED"
-DELETING_REASON = "Deleting"
 
 TRANSITIONS: dict[tuple[str, str], str] = {
     ("CREATING", "ready"): "HEALTHY",
@@ -30,9 +28,6 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     ("HIBERNATING", "wake"): "HEALTHY",
     **{(status, "failing"): "UNHEALTHY" for status in ("CREATING", "DEPLOYING", "HEALTHY")},
     ("UNHEALTHY", "recovered"): "HEALTHY",
-    ("UNKNOWN", "deleted"): DELETED,
-    **{(status, "delete"): "UNKNOWN"
-       for status in ("CREATING", "DEPLOYING", "HEALTHY", "UNHEALTHY", "HIBERNATING", "UNKNOWN")},
 }
 
 
@@ -40,13 +35,11 @@ def next_status(status: str, event: str) -> str | None:
     return TRANSITIONS.get((status, event))
 
 
-def step_event(status: str, *, delete_pending: bool, step_due: bool, cluster_ready: bool,
+def step_event(status: str, *, step_due: bool, cluster_ready: bool,
                wants_hibernation: bool | None, runtime: str = "healthy") -> str | None:
     """What should happen to a deployment now, or None. `wants_hibernation` is None when
     hibernation does not apply (not a development deployment); `runtime` is what the runtime
     backend observed (healthy, starting, failing or stopped)."""
-    if delete_pending:
-        return "deleted" if step_due else None
     if wants_hibernation is True and status == "HEALTHY":
         return "hibernate"
     if wants_hibernation is False and status == "HIBERNATING":

@@ -63,9 +63,8 @@ class Deployment(IdMixin, TimestampMixin, RevisionMixin, AuthorMixin, Base):
     hibernation_override: Mapped[bool | None] = mapped_column()
     hibernation_override_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
-    # lifecycle: when the running transition completes, and whether a delete is pending
+    # lifecycle: when the running transition completes
     step_due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
-    delete_requested_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
 
 
 class WorkerQueue(IdMixin, TimestampMixin, Base):
@@ -108,3 +107,14 @@ class DeploymentCount(Base):
     organization_id: Mapped[str] = mapped_column(sa.ForeignKey("organizations.id", ondelete="CASCADE"),
                                                  primary_key=True)
     count: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
+class DeploymentTeardown(Base):
+    """A deleted deployment whose runtime the reconciler has yet to take down. DeleteDeployment
+    removes the row at once (on Astro a deployment being deleted no longer holds its workspace or
+    cluster, and clients do not poll it); what it ran is removed by the next reconciler pass."""
+
+    __tablename__ = "deployment_teardowns"
+
+    deployment_id: Mapped[str] = mapped_column(sa.String(25), primary_key=True)
+    requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -18,12 +18,10 @@ from astroplane.clusters.repository import ClusterRepository
 from astroplane.deployments import lifecycle, options, render
 from astroplane.deployments.models import Deployment
 from astroplane.deployments.repository import DeploymentRepository
-from astroplane.deployments.scope import run_delete_cleanups
 from astroplane.deployments.steps import Steps, steps_for
 from astroplane.kit.db import Database
 from astroplane.kit.time import epoch_seconds, utcnow
 from astroplane.logs.repository import DeploymentLogRepository
-from astroplane.rbac.repository import RoleBindingRepository
 from astroplane.runtime.base import HEALTHY, DeploymentSpec, Observation, RuntimeBackend
 from astroplane.runtime.simulated import SimulatedRuntime
 from astroplane.runtime.spec import deployment_spec
@@ -83,7 +81,7 @@ class Reconciler:
         now = now or utcnow()
         session = self.database.session()
         try:
-            changed = self._clusters(session, now) + self._deployments(session, now)
+            changed = self._clusters(session, now) + self._deployments(session, now) + self._teardowns(session)
             session.commit()
             self.runtime.sweep()
             return changed
@@ -152,30 +150,25 @@ class Reconciler:
         claimed = repository.claim_due(statuses, BATCH, after=self._claimed_up_to)
         self._claimed_up_to = claimed[-1].id if len(claimed) == BATCH else None
         for deployment in claimed:
-            delete_pending = deployment.delete_requested_at is not None
-            if deployment.step_due_at is None and (delete_pending or deployment.status in lifecycle.RUNNING):
+            if deployment.step_due_at is None and deployment.status in lifecycle.RUNNING:
                 # a step started elsewhere (a deploy set DEPLOYING): it runs from now
                 deployment.step_due_at = self.steps.due(now)
             step_due = deployment.step_due_at is not None and deployment.step_due_at <= now
             cluster = session.get(Cluster, deployment.cluster_id) if deployment.cluster_id else None
             wants = render.hibernation(deployment, now).is_hibernating if deployment.is_development_mode else False
-            spec, observed = self._converge(session, deployment, delete_pending, wants)
+            spec, observed = self._converge(session, deployment, wants)
             if supervised:
                 self._follow(deployment, spec, observed)
                 now_seconds = epoch_seconds()
                 logs.append_many(deployment.organization_id, deployment.id,
                                  [(source, text, now_seconds) for source, text in self.runtime.collect_logs(deployment.id)])
-            event = lifecycle.step_event(deployment.status, delete_pending=delete_pending, step_due=step_due,
+            event = lifecycle.step_event(deployment.status, step_due=step_due,
                                          cluster_ready=cluster is None or cluster.status in CLUSTER_UP,
                                          wants_hibernation=wants, runtime=observed.state)
             status = lifecycle.next_status(deployment.status, event) if event else None
             if status is None:
                 continue
             changed += 1
-            if status == lifecycle.DELETED:
-                self.runtime.remove(deployment.id)
-                self._remove(session, deployment)
-                continue
             if status == "HIBERNATING":
                 self.runtime.stop(deployment.id)
             if not supervised:  # a real runtime writes its own logs
@@ -187,11 +180,11 @@ class Reconciler:
         session.flush()
         return changed
 
-    def _converge(self, session: Session, deployment: Deployment, delete_pending: bool, wants: bool | None
+    def _converge(self, session: Session, deployment: Deployment, wants: bool | None
                   ) -> tuple[DeploymentSpec | None, Observation]:
         """Ask the runtime to run what the deployment should run, when it should run at all."""
         status = deployment.status
-        if delete_pending or (status == "HIBERNATING" and wants is not False) or (status == "HEALTHY" and wants):
+        if (status == "HIBERNATING" and wants is not False) or (status == "HEALTHY" and wants):
             return None, STOPPED
         if not self.runtime.supervises:
             return None, HEALTHY  # nothing runs: no spec to read, the step timer paces the lifecycle
@@ -208,12 +201,16 @@ class Reconciler:
         if spec is not None and deployment.status != "HIBERNATING" and deployment.status_reason != reason:
             deployment.status_reason = reason
 
-    def _remove(self, session: Session, deployment: Deployment) -> None:
-        log.info("deployment %s deleted", deployment.id)
-        run_delete_cleanups(session, deployment)
-        DeploymentLogRepository(session).delete_for_deployment(deployment.id)
-        RoleBindingRepository(session).delete_for_entity(deployment_id=deployment.id)
-        DeploymentRepository(session).delete(deployment)
+    def _teardowns(self, session: Session) -> int:
+        """Take down the runtime of deployments deleted since the last pass (their rows are gone)."""
+        repository = DeploymentRepository(session)
+        teardowns = repository.claim_teardowns(BATCH)
+        for teardown in teardowns:
+            self.runtime.remove(teardown.deployment_id)
+            repository.teardown_done(teardown)
+            log.info("deployment %s torn down", teardown.deployment_id)
+        session.flush()
+        return len(teardowns)
 
 
 def start(app):

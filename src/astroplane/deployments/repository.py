@@ -7,7 +7,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from astroplane.clusters.models import Cluster
-from astroplane.deployments.models import Deployment, DeploymentCount, EnvironmentVariable, WorkerQueue
+from astroplane.deployments.models import (Deployment, DeploymentCount, DeploymentTeardown, EnvironmentVariable,
+                                           WorkerQueue)
 from astroplane.kit.pagination import ListParams, paginate
 from astroplane.rbac.models import AuthzEpoch
 from astroplane.workspaces.models import Workspace
@@ -33,9 +34,6 @@ _SCOPE_ROW = _view_versions(Deployment.workspace_id).where(
 VIEW_VERSION_BY_ID = (_view_versions(Deployment.id, Deployment.organization_id, Deployment.workspace_id)
                       .add_columns(AuthzEpoch.epoch)
                       .join(AuthzEpoch, AuthzEpoch.id == sa.literal_column("1")))
-
-
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)  # "> epoch" is "is set", in a form SQLite indexes
 
 
 class DeploymentRepository:
@@ -146,19 +144,20 @@ class DeploymentRepository:
         self.session.delete(row)
 
     def count_all(self) -> int:
-        """Every deployment this server hosts, in all organizations (the local runtime's capacity)."""
-        return self.session.scalar(sa.select(sa.func.count()).select_from(Deployment)) or 0
+        """Every deployment this server hosts, in all organizations, with those whose runtime is yet
+        to be torn down (the local runtime's capacity)."""
+        return sum(self.session.scalar(sa.select(sa.func.count()).select_from(table)) or 0
+                   for table in (Deployment, DeploymentTeardown))
 
     def claim_due(self, running: frozenset[str], limit: int, after: str | None = None) -> list[Deployment]:
-        """Up to `limit` deployments with something to do (a running step, a pending delete,
-        hibernation), taken in id order after `after` and wrapping around, so a backlog is worked
-        through pass by pass and none waits forever; locked for this transaction, skipping rows
-        another replica holds (SKIP LOCKED on PostgreSQL). The due ids come from the status, delete
-        and development-mode indexes (an OR of plain comparisons, without the ORDER BY ... LIMIT
+        """Up to `limit` deployments with something to do (a running step, hibernation), taken in
+        id order after `after` and wrapping around, so a backlog is worked through pass by pass and
+        none waits forever; locked for this transaction, skipping rows
+        another replica holds (SKIP LOCKED on PostgreSQL). The due ids come from the status and
+        development-mode indexes (an OR of plain comparisons, without the ORDER BY ... LIMIT
         that would make SQLite walk the primary key), whatever the size of the table."""
         due = sorted(self.session.scalars(sa.select(Deployment.id).where(sa.or_(
-            Deployment.status.in_(running), Deployment.delete_requested_at > _EPOCH,
-            Deployment.is_development_mode == sa.true()))))
+            Deployment.status.in_(running), Deployment.is_development_mode == sa.true()))))
         start = bisect.bisect_right(due, after) if after else 0
         chosen = (due[start:] + due[:start])[:limit]
         if not chosen:
@@ -178,3 +177,17 @@ class DeploymentRepository:
         self.session.delete(deployment)
         self.adjust_count(deployment.organization_id, -1)
         self.session.flush()
+
+    def queue_teardown(self, deployment_id: str, requested_at: dt.datetime) -> None:
+        self.session.add(DeploymentTeardown(deployment_id=deployment_id, requested_at=requested_at))
+        self.session.flush()
+
+    def claim_teardowns(self, limit: int) -> list[DeploymentTeardown]:
+        """Queued teardowns, oldest first, locked for this transaction (skipping those another
+        replica holds)."""
+        return list(self.session.scalars(
+            sa.select(DeploymentTeardown).order_by(DeploymentTeardown.requested_at, DeploymentTeardown.deployment_id)
+            .limit(limit).with_for_update(skip_locked=True)))
+
+    def teardown_done(self, teardown: DeploymentTeardown) -> None:
+        self.session.delete(teardown)

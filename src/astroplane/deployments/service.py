@@ -1,6 +1,7 @@
 """Deployments: create (full and simplified), list, get, update, asynchronous delete, hibernation."""
 
 import datetime as dt
+import logging
 import secrets
 from typing import Any
 
@@ -12,10 +13,11 @@ from astroplane.clusters.repository import ClusterRepository
 from astroplane.deployments import lifecycle, options, placement, render, schemas, scope, validation
 from astroplane.deployments.models import Deployment, EnvironmentVariable, WorkerQueue
 from astroplane.deployments.repository import DeploymentRepository
+from astroplane.deployments.scope import run_delete_cleanups
 from astroplane.deployments.steps import Steps
 from astroplane.kit.cache import ResponseCache, current_epoch
 from astroplane.kit.router import PreRendered, to_json
-from astroplane.kit.errors import BadRequest, Conflict, NotFound
+from astroplane.kit.errors import BadRequest, NotFound
 from astroplane.kit.ids import is_id, new_id
 from astroplane.kit.pagination import ListParams
 from astroplane.kit.time import utcnow
@@ -23,9 +25,11 @@ from astroplane.kit.unions import parse_variant, refuse_foreign_fields
 from astroplane.logs.repository import DeploymentLogRepository
 from astroplane.rbac.authorize import AuthContext
 from astroplane.rbac.principal import Target
+from astroplane.rbac.repository import RoleBindingRepository
 from astroplane.workspaces.models import Workspace
 from astroplane.workspaces.repository import WorkspaceRepository
 
+log = logging.getLogger("astroplane.deployments")
 # Rendered deployment views, reused by GET and lists while nothing they are built from has changed
 # (clients poll these; see _version).
 RESPONSES = ResponseCache()
@@ -399,8 +403,6 @@ def update_deployment(session: Session, auth: AuthContext, body: schemas.UpdateD
                       raw: dict[str, Any]) -> schemas.Deployment:
     deployment = _load(session, auth, lock=True)
     request = body.root
-    if deployment.delete_requested_at is not None:
-        raise Conflict("The deployment is being deleted")
     if request.type != deployment.type:
         raise BadRequest(f"type {request.type} does not match this {deployment.type} deployment", field="type")
     refuse_foreign_fields(raw, type(request), schemas.UPDATE_VARIANTS.values(), f"{deployment.type} deployments")
@@ -418,24 +420,23 @@ def update_deployment(session: Session, auth: AuthContext, body: schemas.UpdateD
     return _public(session, deployment)
 
 
-def delete_deployment(session: Session, auth: AuthContext, steps: Steps) -> None:
+def delete_deployment(session: Session, auth: AuthContext) -> None:
+    """Remove the deployment and what belongs to it in this transaction, and queue its runtime's
+    teardown for the reconciler: once this answers, the deployment no longer holds its workspace or
+    cluster, and no read, list or count shows it (clients do not poll a deleted deployment)."""
     deployment = _load(session, auth, lock=True)
-    if deployment.delete_requested_at is not None:
-        return  # already on its way out
-    deployment.status = lifecycle.next_status(deployment.status, "delete") or "UNKNOWN"
-    deployment.status_reason = lifecycle.DELETING_REASON
-    deployment.delete_requested_at = utcnow()
-    deployment.step_due_at = steps.due()
-    deployment.stamp_author(auth.principal.subject)
-    _log(session, deployment, "apiserver", "Deployment deletion requested; tearing down")
-    session.flush()
+    log.info("deployment %s deleted; runtime teardown queued", deployment.id)
+    run_delete_cleanups(session, deployment)
+    DeploymentLogRepository(session).delete_for_deployment(deployment.id)
+    RoleBindingRepository(session).delete_for_entity(deployment_id=deployment.id)
+    repository = DeploymentRepository(session)
+    repository.delete(deployment)
+    repository.queue_teardown(deployment.id, utcnow())
 
 
 def override_hibernation(session: Session, auth: AuthContext, body: schemas.OverrideDeploymentHibernationBody
                          ) -> schemas.DeploymentHibernationOverride:
     deployment = _load(session, auth, lock=True)
-    if deployment.delete_requested_at is not None:
-        raise Conflict("The deployment is being deleted")
     if not deployment.is_development_mode:
         raise BadRequest("Hibernation overrides need a development deployment (isDevelopmentMode true)",
                          field="isHibernating")
