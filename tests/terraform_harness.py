@@ -13,6 +13,7 @@ filesystem mirror named by TF_CLI_CONFIG_FILE: the Terraform registry is never a
 
 import importlib.util
 import json
+import os
 import pathlib
 import re
 import select
@@ -129,6 +130,8 @@ class Terraform:
             "SSL_CERT_FILE": str(authority), "ASTRO_API_TOKEN": token,
             "TF_DATA_DIR": str(home / "shared-data"),  # providers installed once (init below)
         }
+        if os.environ.get("TF_LOG"):  # debugging: each working directory keeps terraform.log
+            self.env["TF_LOG"] = os.environ["TF_LOG"]
         self._lock_file: pathlib.Path | None = None
 
     def provider_block(self) -> str:
@@ -140,7 +143,8 @@ class Terraform:
         )
 
     def run(self, workdir: pathlib.Path, *args: str, ok: tuple[int, ...] = (0,)) -> subprocess.CompletedProcess:
-        out = subprocess.run([self.binary, *args, "-no-color"], cwd=workdir, env=self.env, capture_output=True,
+        env = {**self.env, "TF_LOG_PATH": str(workdir / "terraform.log")} if "TF_LOG" in self.env else self.env
+        out = subprocess.run([self.binary, *args, "-no-color"], cwd=workdir, env=env, capture_output=True,
                              text=True, timeout=TERRAFORM_TIMEOUT)
         assert out.returncode in ok, (f"terraform {' '.join(args)} exited {out.returncode}\n"
                                       f"{out.stdout[-6000:]}\n{out.stderr[-6000:]}")
