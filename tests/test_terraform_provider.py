@@ -293,15 +293,23 @@ resource "astro_deployment" "dedicated" {{
   contact_emails          = []
   default_task_pod_cpu    = "0.25"
   default_task_pod_memory = "0.5Gi"
-  executor                = "KUBERNETES"
+  executor                = "CELERY"
   is_cicd_enforced        = false
   is_dag_deploy_enabled   = true
   is_development_mode     = false
-  is_high_availability    = false
+  is_high_availability    = true
   resource_quota_cpu      = "10"
   resource_quota_memory   = "20Gi"
-  scheduler_size          = "SMALL"
+  scheduler_size          = "MEDIUM"
   environment_variables   = []
+  worker_queues = [{{
+    name               = "default"
+    astro_machine      = "A5"
+    is_default         = true
+    max_worker_count   = 10
+    min_worker_count   = 1
+    worker_concurrency = 5
+  }}]
 }}
 data "astro_cluster" "dedicated" {{
   id = astro_cluster.dedicated.id
