@@ -132,7 +132,7 @@ def test_update_node_pools_workspaces_and_union(api):
     poll(api, path, {"CREATED"})
     cleared = api.ok("POST", path, json={"clusterType": "DEDICATED", "name": "pools", "k8sTags": [],
                                          "workspaceIds": []})
-    assert cleared["workspaceIds"] == []
+    assert "workspaceIds" not in cleared  # an empty list is left out
     assert_error(api.get("/clusters/c" + "0" * 24), 404)
     assert_error(api.post("/clusters/c" + "0" * 24, json={}), 404)
 

@@ -73,8 +73,9 @@ def to_public(cluster: models.Cluster, pools: list[models.NodePool]) -> schemas.
         secondaryVpcCidr=cluster.secondary_vpc_cidr, tenantId=cluster.tenant_id,
         providerAccount=cluster.provider_account, dbInstanceType=cluster.db_instance_type,
         isPrivateNetworkEgressEnabled=cluster.is_private_network_egress_enabled,
-        tags=[schemas.ClusterK8sTag(**tag) for tag in cluster.k8s_tags or []],
-        workspaceIds=list(cluster.workspace_ids or []),
+        # optional lists are left out when empty, as Astro does (see docs/api-versions.md)
+        tags=[schemas.ClusterK8sTag(**tag) for tag in cluster.k8s_tags or []] or None,
+        workspaceIds=list(cluster.workspace_ids or []) or None,
         isDrEnabled=cluster.is_dr_enabled, drRegion=cluster.dr_region or "",
         drVpcSubnetRange=cluster.dr_vpc_subnet_range, drSecondaryVpcCidr=cluster.dr_secondary_vpc_cidr,
         drPodSubnetRange=cluster.dr_pod_subnet_range, drServiceSubnetRange=cluster.dr_service_subnet_range,

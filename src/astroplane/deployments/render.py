@@ -148,7 +148,9 @@ def to_public(deployment: Deployment, *, cluster: Cluster | None, pools: list[No
             taskLogBucket=remote.get("taskLogBucket"), taskLogUrlPattern=remote.get("taskLogUrlPattern"),
             remoteApiUrl=urls(deployment, local_base)["apiUrl"]) if remote else None,
         scalingSpec=spec, scalingStatus=status,
-        workerQueues=[_queue(q, pool_index, provider) for q in queues],
+        # omitted, not [], where the executor takes no queues (KUBERNETES, ASTRO with remote execution), as
+        # Astro does: Terraform reads [] as a change from its unset worker_queues
+        workerQueues=[_queue(q, pool_index, provider) for q in queues] or None,
         environmentVariables=[_variable(v) for v in variables],
         createdAt=deployment.created_at, updatedAt=deployment.updated_at,
         createdBy=profiles.created_by(deployment) or SYSTEM_PROFILE,

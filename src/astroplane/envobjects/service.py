@@ -103,9 +103,10 @@ def to_public(row: EnvironmentObject, links: list[EnvironmentObjectLink], profil
     if row.scope == WORKSPACE:
         linking = dict(
             autoLinkDeployments=True if row.auto_link_deployments else None,
-            links=[_public_link(row, link, show) for link in links if link.kind == LINK],
+            # left out when empty (clients read absent and [] alike; the contract makes them optional)
+            links=[_public_link(row, link, show) for link in links if link.kind == LINK] or None,
             excludeLinks=[schemas.EnvironmentObjectExcludeLink(scope=DEPLOYMENT, scopeEntityId=link.deployment_id)
-                          for link in links if link.kind == EXCLUDE])
+                          for link in links if link.kind == EXCLUDE] or None)
     return schemas.EnvironmentObject(
         id=row.id, objectKey=row.object_key, objectType=row.object_type, scope=row.scope,
         scopeEntityId=row.scope_entity_id, description=row.description, setFields=p.set_fields(payload),

@@ -67,7 +67,8 @@ def to_public(session: Session, token: models.ApiToken, profiles: SubjectProfile
         id=token.id, name=token.name, description=token.description, shortToken=token.short_token,
         scope=token.scope, kind=token.kind, startAt=token.start_at, endAt=token.end_at,
         expiryPeriodInDays=token.expiry_period_in_days, lastRotatedAt=token.last_rotated_at,
-        lastUsedAt=token.last_used_at, roles=_role_entries(bindings, token), token=value,
+        # an agent token holds no roles: omitted rather than []
+        lastUsedAt=token.last_used_at, roles=_role_entries(bindings, token) or None, token=value,
         createdAt=token.created_at, updatedAt=token.updated_at,
         createdBy=profiles.created_by(token), updatedBy=profiles.updated_by(token))
 
