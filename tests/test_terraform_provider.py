@@ -198,7 +198,8 @@ resource "astro_deployment" "kubernetes" {{
 """
 
 # Environment objects (the provider's only /v1 resource) and an agent token (every attribute of
-# which forces a new token: nothing to update in place) on the deployments above.
+# which forces a new token: nothing to update in place) on the deployments above. The connection
+# has no password: the API never returns secrets, so an imported one could not match the config.
 ENVIRONMENT_OBJECTS = """
 resource "astro_environment_object" "region" {{
   object_key      = "region_{suffix}"
@@ -216,8 +217,7 @@ resource "astro_environment_object" "warehouse" {{
   type            = "postgres"
   host            = "warehouse.example.com"
   port            = 5432
-  login           = "airflow"
-  password        = "{description}-password"
+  login           = "airflow-{description}"
   schema          = "analytics"
 }}
 resource "astro_agent_token" "celery" {{
@@ -236,6 +236,7 @@ data "astro_workspace" "analytics" {
 }
 data "astro_deployments" "analytics" {
   workspace_ids = [astro_workspace.analytics.id]
+  depends_on    = [astro_deployment.celery, astro_deployment.kubernetes]
 }
 output "workspace_name" {
   value = data.astro_workspace.analytics.name
