@@ -150,11 +150,12 @@ class Terraform:
                                       f"{out.stdout[-6000:]}\n{out.stderr[-6000:]}")
         return out
 
-    def workdir(self, name: str, config: str) -> pathlib.Path:
-        """A working directory holding `config` (plus the provider block) and the shared lock file."""
+    def workdir(self, name: str, config: str, provider: bool = True) -> pathlib.Path:
+        """A working directory holding `config` (after our provider block unless `provider` is
+        False: the config brings its own) and the shared lock file."""
         folder = self.home / name
         folder.mkdir()
-        self.write(folder, config)
+        self.write(folder, config, provider)
         if self._lock_file is None:
             self.run(folder, "init", "-input=false")
             self._lock_file = self.home / "terraform.lock.hcl"
@@ -163,8 +164,8 @@ class Terraform:
             shutil.copy(self._lock_file, folder / ".terraform.lock.hcl")
         return folder
 
-    def write(self, folder: pathlib.Path, config: str) -> None:
-        (folder / "main.tf").write_text(self.provider_block() + config)
+    def write(self, folder: pathlib.Path, config: str, provider: bool = True) -> None:
+        (folder / "main.tf").write_text((self.provider_block() if provider else "") + config)
 
     def apply(self, folder: pathlib.Path) -> None:
         self.run(folder, "apply", "-auto-approve", "-input=false")

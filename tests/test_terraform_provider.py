@@ -9,6 +9,7 @@ name, and where the provider comes from: tests/terraform_harness.py.
 """
 
 import dataclasses
+import re
 import ssl
 import uuid
 
@@ -17,7 +18,7 @@ import pytest
 
 from astroplane.kit.tls import ensure_certificate
 from live import LiveServer
-from terraform_harness import Terraform, Tunnel, provider_setup
+from terraform_harness import ROOT, Terraform, Tunnel, provider_setup
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("terraform")]
 
@@ -520,3 +521,24 @@ resource "astro_allowed_ip_address_ranges" "organization" {{
     assert sorted(state["astro_allowed_ip_address_ranges.organization"]["ip_address_ranges"]) == [
         "10.0.0.0/8", "127.0.0.0/8", "192.168.0.0/16"]
     assert astro.found("/v1{org}/allowed-ip-address-ranges")["totalCount"] == 0
+
+
+def test_the_docs_recipe_runs_as_written(astro):
+    """docs/clients.md, Terraform section: its HCL, with only the organization id filled in."""
+    docs = (ROOT / "docs" / "clients.md").read_text()
+    section = docs.split("## The Terraform provider", 1)[1].split("\n## ", 1)[0]
+    [hcl] = re.findall(r"```hcl\n(.*?)```", section, re.S)
+    config = hcl.replace("<ORG>", astro.organization_id)
+    tf = astro.tf
+    folder = tf.workdir("docs", config, provider=False)
+    tf.apply(folder)
+    tf.assert_no_changes(folder)
+    state = tf.state(folder)
+    assert astro.found(f"/v1{{org}}/deployments/{state['astro_deployment.etl']['id']}")["name"] == "etl"
+    adopted = tf.workdir("docs-imported", config, provider=False)  # `terraform import` as the section says
+    for address in ("astro_workspace.analytics", "astro_deployment.etl"):
+        tf.run(adopted, "import", "-input=false", address, state[address]["id"])
+    tf.assert_no_changes(adopted)
+    tf.run(folder, "destroy", "-auto-approve", "-input=false")
+    astro.gone(f"/v1{{org}}/deployments/{state['astro_deployment.etl']['id']}")
+    astro.gone(f"/v1{{org}}/workspaces/{state['astro_workspace.analytics']['id']}")
