@@ -343,3 +343,15 @@ def test_every_list_and_option_read_answers_on_its_version(api):
             assert response.status_code == 200 == api.get(path).status_code, (prefix, path, response.text)
             if path != "/audit-logs":
                 assert_no_nulls(response.json())
+
+
+def test_iam_lists_the_allowed_ip_address_ranges_with_v1_paging_and_sorts(api):
+    iam, path = api.at(IAM), "/allowed-ip-address-ranges"
+    assert iam.ok("GET", path) == {"allowedIpAddressRanges": [], "limit": 20, "offset": 0, "totalCount": 0}
+    api.at(LABS).ok("POST", path, json={"allowedIpAddressRanges": ["127.0.0.0/8", "10.0.0.0/16", "192.168.1.0/24"]})
+    page = iam.ok("GET", path, params={"limit": 2, "offset": 1, "sorts": "ipAddress:desc"})
+    assert (page["limit"], page["offset"], page["totalCount"]) == (2, 1, 3)
+    assert [r["ipAddressRange"] for r in page["allowedIpAddressRanges"]] == ["127.0.0.0/8", "10.0.0.0/16"]
+    assert page["allowedIpAddressRanges"] == api.ok("GET", path, params={"limit": 2, "offset": 1,
+                                                                       "sorts": "ipAddress:desc"})["allowedIpAddressRanges"]
+    assert_error(iam.get(path, params={"sorts": "name:asc"}), 400, "sorts")

@@ -198,6 +198,31 @@ def test_dag_archives_are_swapped_in_and_rolled_back(local):
     assert [p.name for p in dags.iterdir() if not p.name.startswith(".")] == ["first.py"]
 
 
+def test_dbt_bundles_are_placed_and_removed(local):
+    """`astro dbt deploy` / `astro dbt delete`, replayed as the CLI makes them (tests/astro_cli.py)."""
+    from astro_cli import AstroCli
+
+    deployment, path = _deployment(local)
+    local.reconcile_until(path, "HEALTHY")
+    cli = AstroCli(local.client, "http://testserver", local.headers["Authorization"].removeprefix("Bearer "),
+                   local.base.rsplit("/", 1)[-1], deployment["workspaceId"])
+    bundles = local.settings.runtime_dir / deployment["id"] / "bundles"
+    jaffle = bundles / "usr/local/airflow/dbt/jaffle"
+    for model in (b"select 1 as id\n", b"select 2 as id\n"):  # a new version replaces the files
+        cli.dbt_deploy(deployment["id"], "jaffle", tarball({"dbt_project.yml": b"name: jaffle\n",
+                                                            "models/one.sql": model}))
+        local.reconcile_until(path, "HEALTHY")
+        assert (jaffle / "models/one.sql").read_bytes() == model
+    cli.dbt_deploy(deployment["id"], "other", tarball({"dbt_project.yml": b"name: other\n"}))
+    local.reconcile_until(path, "HEALTHY")
+    assert cli.dbt_delete(deployment["id"], "jaffle").status_code == 200
+    local.reconcile_until(path, "HEALTHY")
+    assert not jaffle.exists() and (bundles / "usr/local/airflow/dbt/other/dbt_project.yml").exists()
+    assert cli.dbt_delete(deployment["id"], "other").status_code == 200
+    local.reconcile_until(path, "HEALTHY")
+    assert [p.name for p in bundles.iterdir()] == [".mounts.json"]  # empty folders go too
+
+
 def test_hibernation_stops_processes_and_waking_starts_them(local):
     deployment, path = _deployment(local, isDevelopmentMode=True)
     local.reconcile_until(path, "HEALTHY")

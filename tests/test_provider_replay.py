@@ -209,16 +209,20 @@ def test_agent_token_resource(api):
 
 
 def test_allowed_ip_address_ranges_resource(api):
-    labs = Provider(api, LABS)
+    # v1.5.2 creates and deletes through Labs and lists through IAM (listAllRanges in
+    # internal/provider/resources/resource_allowed_ip_address_ranges.go, with the hand-bound
+    # internal/clients/iam/allowed_ip_address_ranges.go): pages of `limit`, `offset` advanced by what
+    # came, until a short page or totalCount
+    labs, iam = Provider(api, LABS), Provider(api, IAM)
 
     def list_all() -> dict[str, str]:
-        ranges, offset = {}, 0
+        ranges, offset, limit = {}, 0, 1000
         while True:
-            page = labs.read(f"/allowed-ip-address-ranges?limit=1000&offset={offset}")["allowedIpAddressRanges"]
-            ranges |= {r["ipAddressRange"]: r["id"] for r in page}
-            if len(page) < 1000:
+            page = iam.read(f"/allowed-ip-address-ranges?limit={limit}&offset={offset}")
+            ranges |= {r["ipAddressRange"]: r["id"] for r in page["allowedIpAddressRanges"]}
+            offset += len(page["allowedIpAddressRanges"])
+            if len(page["allowedIpAddressRanges"]) < limit or offset >= page["totalCount"]:
                 return ranges
-            offset += 1000
 
     labs.write("POST", "/allowed-ip-address-ranges", {"allowedIpAddressRanges": ["127.0.0.0/8", "10.0.0.0/16"]})
     assert set(list_all()) == {"127.0.0.0/8", "10.0.0.0/16"}

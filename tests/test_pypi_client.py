@@ -63,3 +63,44 @@ def test_organization_deployments_and_clusters_parse(platform, api):
     listed = list_deployments.sync(organization_id=org, client=platform, workspace_ids=[workspace["id"]])
     assert [d.id for d in listed.deployments] == [made["id"]]
     assert list_clusters.sync(organization_id=org, client=platform).total_count >= 0
+
+
+def test_deploys_through_the_generated_client(platform, api, server):
+    from astro_platform_api_client.api.deploy import (create_deploy, deploy_rollback, finalize_deploy, get_deploy,
+                                                      list_deploys, update_deploy)
+    from astro_platform_api_client.models import (CreateDeployRequest, CreateDeployRequestType, Deploy,
+                                                  DeployRollbackRequest, DeploysPaginated, DeployStatus,
+                                                  FinalizeDeployRequest, UpdateDeployRequest)
+
+    from archive_helpers import tarball
+    from test_deploys import put_archive
+
+    org = api.org.id
+    workspace = api.ok("POST", "/workspaces", json={"name": "w", "defaultCloudProvider": "AWS",
+                                                    "defaultRegion": "us-east-1"})
+    deployment_id = api.ok("POST", "/deployments", json={"name": "d", "workspaceId": workspace["id"]})["id"]
+    scope = dict(organization_id=org, deployment_id=deployment_id, client=platform)
+    versions = []
+    for name in ("first", "second"):
+        created = create_deploy.sync(**scope, body=CreateDeployRequest(type_=CreateDeployRequestType.DAG_ONLY,
+                                                                       description=name))
+        assert isinstance(created, Deploy) and created.status == DeployStatus.INITIALIZED and created.dags_upload_url
+        uploaded = put_archive(server, created.dags_upload_url, tarball({f"dags/{name}.py": b"x = 1\n"}))
+        versions.append(uploaded.headers["x-ms-version-id"])
+        done = finalize_deploy.sync(**scope, deploy_id=created.id,
+                                    body=FinalizeDeployRequest(dag_tarball_version=versions[-1]))
+        assert isinstance(done, Deploy) and done.status == DeployStatus.DEPLOYED
+        assert done.dag_tarball_version == versions[-1]
+    listed = list_deploys.sync(**scope, limit=1)
+    assert isinstance(listed, DeploysPaginated) and listed.total_count == 2 and len(listed.deploys) == 1
+    first_id = list_deploys.sync(**scope).deploys[-1].id
+    described = update_deploy.sync(**scope, deploy_id=first_id, body=UpdateDeployRequest(description="renamed"))
+    assert isinstance(described, Deploy) and described.description == "renamed"
+    back = deploy_rollback.sync(**scope, deploy_id=first_id, body=DeployRollbackRequest(description="back"))
+    assert isinstance(back, Deploy) and back.rollback_from_id == first_id
+    assert back.dag_tarball_version == versions[0]
+    read = get_deploy.sync(**scope, deploy_id=back.id)
+    assert isinstance(read, Deploy) and read.id == back.id
+    # the same deploys through v1
+    assert {d["id"] for d in api.ok("GET", f"/deployments/{deployment_id}/deploys")["deploys"]} == {
+        d.id for d in list_deploys.sync(**scope).deploys}

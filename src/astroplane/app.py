@@ -22,7 +22,7 @@ from astroplane.kit.errors import error_response, install_error_handlers
 from astroplane.kit.hot import HotReadMiddleware
 from astroplane.kit.middleware import BodyLimitMiddleware, MetricsMiddleware, UnhandledErrorMiddleware
 from astroplane.kit import versions
-from astroplane.kit.openapi import api_document, build_openapi, mounted_routes
+from astroplane.kit.openapi import api_document, build_openapi, mounted_routes, served_under
 from astroplane.runtime import build_runtime
 from astroplane.settings import Settings, get_settings
 
@@ -99,6 +99,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             log.exception("health check: database unreachable")
             return error_response(request, 503, "Database unreachable")
         return {"status": "ok"}
+
+    @app.get("/spec/v1.0", include_in_schema=False)
+    def spec():
+        """The v1 document where Astro serves it, as `astro api cloud` loads it (without a token)."""
+        return served_under(app.openapi(), API_PREFIX, f"{settings.base_url}{API_PREFIX}")
 
     @app.get("/metrics", include_in_schema=False)
     def metrics():

@@ -208,6 +208,23 @@ class WorkspaceRole(ContractModel):
     workspaceId: str
 
 
+class AllowedIpAddressRange(ContractModel):
+    createdAt: str
+    createdBy: BasicSubjectProfile | None = None
+    id: str
+    ipAddressRange: str
+    organizationId: str
+    updatedAt: str
+    updatedBy: BasicSubjectProfile | None = None
+
+
+class AllowedIpAddressRangesPaginated(ContractModel):
+    allowedIpAddressRanges: list[AllowedIpAddressRange]
+    limit: int
+    offset: int
+    totalCount: int
+
+
 class ApiToken(ContractModel):
     createdAt: AwareDatetime
     createdBy: BasicSubjectProfile | None = None

@@ -8,6 +8,14 @@ from astroplane.kit.schemas import ContractModel
 from pydantic import AwareDatetime, Field, RootModel
 
 
+class Bundle(ContractModel):
+    bundleType: str
+    currentVersion: str | None = None
+    deployId: str
+    desiredVersion: str | None = None
+    mountPath: str
+
+
 class ClusterHealthStatusDetail(ContractModel):
     code: str
     component: str | None = None
@@ -120,6 +128,10 @@ class DagTriggerNotificationChannelDefinition(ContractModel):
     deploymentId: str
 
 
+class DeployRollbackRequest(ContractModel):
+    description: str | None = None
+
+
 class DeploymentEnvironmentVariable(ContractModel):
     isSecret: bool
     key: str
@@ -218,6 +230,11 @@ class FieldValidationError(ContractModel):
     message: str
 
 
+class FinalizeDeployRequest(ContractModel):
+    bundleTarballVersion: str | None = None
+    dagTarballVersion: str | None = None
+
+
 class HybridWorkerQueueRequest(ContractModel):
     id: str | None = None
     isDefault: bool
@@ -294,6 +311,10 @@ class UpdateDagTimelinessAlertProperties(ContractModel):
     dagDeadline: str | None = None
     daysOfWeek: list[str] | None = None
     lookBackPeriodSeconds: int | None = None
+
+
+class UpdateDeployRequest(ContractModel):
+    description: str | None = None
 
 
 class UpdateEnvironmentObjectAirflowVariableOverridesRequest(ContractModel):
@@ -476,6 +497,28 @@ class CreateDagTriggerNotificationChannelRequest(ContractModel):
     type: Literal['DAG_TRIGGER']
 
 
+class CreateDeployGitRequest(ContractModel):
+    account: str
+    authorName: str | None = None
+    authorUrl: str | None = None
+    authorUsername: str | None = None
+    beforeCommitSha: str | None = None
+    branch: str
+    commitSha: str
+    commitUrl: str
+    path: str | None = None
+    provider: Literal['GITHUB']
+    repo: str
+
+
+class CreateDeployRequest(ContractModel):
+    bundleMountPath: str | None = None
+    bundleType: str | None = None
+    description: str | None = None
+    git: CreateDeployGitRequest | None = None
+    type: Literal['BUNDLE', 'DAG_ONLY', 'IMAGE_AND_DAG', 'IMAGE_ONLY']
+
+
 class CreateEmailNotificationChannelRequest(ContractModel):
     definition: EmailNotificationChannelDefinition
     entityId: str
@@ -583,6 +626,29 @@ class CreateSlackNotificationChannelRequest(ContractModel):
     type: Literal['SLACK']
 
 
+class Deploy(ContractModel):
+    airflowVersion: str | None = None
+    astroRuntimeVersion: str | None = None
+    bundleMountPath: str | None = None
+    bundleUploadUrl: str | None = None
+    bundles: list[Bundle] | None = None
+    createdAt: AwareDatetime
+    createdBySubject: BasicSubjectProfile | None = None
+    dagTarballVersion: str | None = None
+    dagsUploadUrl: str | None = None
+    deploymentId: str
+    description: str | None = None
+    id: str
+    imageRepository: str
+    imageTag: str
+    isDagDeployEnabled: bool
+    rollbackFromId: str | None = None
+    status: Literal['DEPLOYED', 'FAILED', 'INITIALIZED']
+    type: Literal['DAG_ONLY', 'IMAGE_AND_DAG', 'IMAGE_ONLY']
+    updatedAt: AwareDatetime | None = None
+    updatedBySubject: BasicSubjectProfile | None = None
+
+
 class DeploymentHibernationStatus(ContractModel):
     isHibernating: bool
     nextEventAt: str | None = None
@@ -592,6 +658,13 @@ class DeploymentHibernationStatus(ContractModel):
 
 class DeploymentScalingStatus(ContractModel):
     hibernationStatus: DeploymentHibernationStatus | None = None
+
+
+class DeploysPaginated(ContractModel):
+    deploys: list[Deploy]
+    limit: int
+    offset: int
+    totalCount: int
 
 
 class EnvironmentObjectConnection(ContractModel):

@@ -56,6 +56,16 @@ class DeployRepository:
                 Deployment.id == deployment_id,
                 Deployment.status.in_(("HEALTHY", "UNHEALTHY", "UNKNOWN", "DEPLOYING"))).values(status="DEPLOYING"))
 
+    def current_bundles(self, deployment_id: str) -> list[Deploy]:
+        """The bundle each mount path holds: per mount path, the latest DEPLOYED BUNDLE deploy (a
+        finalize or a rollback), unless that one removed it (no bundle_version)."""
+        deploys = self.session.scalars(
+            sa.select(Deploy).where(Deploy.deployment_id == deployment_id, Deploy.type == "BUNDLE",
+                                    Deploy.status == "DEPLOYED")
+            .order_by(Deploy.finalized_at, Deploy.id))
+        latest = {deploy.bundle_mount_path: deploy for deploy in deploys}
+        return [deploy for _, deploy in sorted(latest.items()) if deploy.bundle_version]
+
     def delete_for_deployment(self, deployment_id: str) -> None:
         self.session.execute(sa.delete(DeployUpload).where(DeployUpload.deployment_id == deployment_id))
         self.session.execute(sa.delete(Deploy).where(Deploy.deployment_id == deployment_id))

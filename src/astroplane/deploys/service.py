@@ -193,9 +193,12 @@ def _write_rollout_logs(session: Session, deploy: Deploy, verb: str) -> None:
     if deploy.dag_tarball_version and (deploy.type in DAG_TYPES or deploy.rollback_from_id):
         logs.append(org, dep, "dag-processor", f"{verb} deploy {deploy.id}: DAG bundle version "
                                                f"{deploy.dag_tarball_version} loaded")
-    if deploy.type == "BUNDLE":
+    if deploy.type == "BUNDLE" and deploy.bundle_version:
         logs.append(org, dep, "dag-processor", f"{verb} deploy {deploy.id}: {deploy.bundle_type} bundle "
                                                f"{deploy.bundle_version} mounted at {deploy.bundle_mount_path}")
+    elif deploy.type == "BUNDLE":
+        logs.append(org, dep, "dag-processor", f"{verb} deploy {deploy.id}: {deploy.bundle_type} bundle "
+                                               f"removed from {deploy.bundle_mount_path}")
 
 
 def _apply(session: Session, deploy: Deploy) -> None:
@@ -228,7 +231,9 @@ def finalize_deploy(session: Session, auth: AuthContext, deploy_id: str, body: s
     elif body.dagTarballVersion:
         raise BadRequest("dagTarballVersion applies only to IMAGE_AND_DAG and DAG_ONLY deploys on a deployment "
                          "with DAG deploys enabled", field="dagTarballVersion")
-    if deploy.type == "BUNDLE":
+    if deploy.type == "BUNDLE" and body.bundleTarballVersion == "":
+        pass  # `astro dbt delete`: an empty version removes the bundle at the deploy's mount path
+    elif deploy.type == "BUNDLE":
         digest = _uploaded(session, deploy, body.bundleTarballVersion, "BUNDLE", "bundleTarballVersion")
     elif body.bundleTarballVersion:
         raise BadRequest("bundleTarballVersion applies only to BUNDLE deploys", field="bundleTarballVersion")
@@ -244,7 +249,7 @@ def finalize_deploy(session: Session, auth: AuthContext, deploy_id: str, body: s
     else:
         deploy.dag_tarball_version = deployment.dag_tarball_version
     if deploy.type == "BUNDLE":
-        deploy.bundle_version = body.bundleTarballVersion
+        deploy.bundle_version = body.bundleTarballVersion or None
     deploy.status = "DEPLOYED"
     session.flush()
     _apply(session, deploy)

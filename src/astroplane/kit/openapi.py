@@ -51,3 +51,10 @@ def api_document(title: str, version: str, description: str, routes: list[BaseRo
                 responses.setdefault(status, {"description": description,
                                               "content": {"application/json": {"schema": ERROR_REF}}})
     return document
+
+
+def served_under(document: dict[str, Any], prefix: str, server_url: str) -> dict[str, Any]:
+    """`document` as Astro publishes it at /spec/v1.0: its paths relative to `prefix`, which its
+    `servers` names (the Astro CLI joins each path to <core URL>/v1)."""
+    paths = {path.removeprefix(prefix): item for path, item in document["paths"].items()}
+    return {**document, "servers": [{"url": server_url}], "paths": paths}

@@ -110,7 +110,8 @@ def _result_data(result: Any, v1_model: Any) -> Any:
     if isinstance(result, Response):  # a body the v1 service rendered (or reused) already
         return json.loads(result.body)
     adapter = _adapter(v1_model)
-    return adapter.dump_python(adapter.validate_python(result), by_alias=True, exclude_none=True)
+    # as v1 would write it (a version may type a timestamp as a plain string)
+    return adapter.dump_python(adapter.validate_python(result), mode="json", by_alias=True, exclude_none=True)
 
 
 async def _call(endpoint: Callable[..., Any], arguments: dict[str, Any]) -> Any:

@@ -10,6 +10,15 @@ State = Literal["stopped", "starting", "healthy", "failing"]
 
 
 @dataclass(frozen=True)
+class BundleSpec:
+    """A bundle (e.g. a dbt project, `astro dbt deploy`) the deployment should have at a mount path."""
+
+    mount_path: str  # absolute, as the deploy named it (e.g. /usr/local/airflow/dbt/jaffle)
+    version: str  # its upload version id
+    digest: str  # where the archive is in the blob store
+
+
+@dataclass(frozen=True)
 class DeploymentSpec:
     """Everything a backend needs to run one deployment, read from the database in one pass."""
 
@@ -24,6 +33,8 @@ class DeploymentSpec:
     # a rollout (create, update or deploy) is in progress: each one gets a fresh attempt, even for
     # components that had given up crashing
     rollout: bool = False
+    # the bundles in place, by mount path; a bundle not listed any more is removed
+    bundles: tuple[BundleSpec, ...] = ()
 
     @property
     def config_hash(self) -> str:

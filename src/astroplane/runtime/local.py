@@ -50,6 +50,16 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _remove_empty_parents(folder: pathlib.Path, root: pathlib.Path) -> None:
+    """Remove `folder` and its parents up to (not including) `root` while they are empty."""
+    while folder != root and root in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
+
+
 def _port_free(port: int) -> bool:
     with socket.socket() as probe:
         try:
@@ -132,6 +142,14 @@ class Instance:
     def dags(self) -> pathlib.Path:
         return self.home / "dags"
 
+    @property
+    def bundles(self) -> pathlib.Path:
+        return self.home / "bundles"
+
+    def bundle_dir(self, mount_path: str) -> pathlib.Path:
+        """Where the bundle mounted at `mount_path` (absolute, without '..') lives on this machine."""
+        return self.bundles / mount_path.lstrip("/")
+
     def dag_version(self) -> str | None:
         marker = self.dags / ".astroplane-version"
         return marker.read_text() if marker.exists() else None
@@ -187,6 +205,11 @@ class LocalRuntime:
         except Exception as error:  # a damaged or missing archive: keep what is in place
             log.warning("deployment %s: DAG archive not placed: %s", spec.deployment_id, error)
             return self._observe(instance, failing=f"DAG archive {spec.dag_version} could not be unpacked: {error}")
+        try:
+            self._place_bundles(instance, spec)
+        except Exception as error:
+            log.warning("deployment %s: bundles not placed: %s", spec.deployment_id, error)
+            return self._observe(instance, failing=f"A bundle could not be placed: {error}")
         changed = instance.config_hash is not None and instance.config_hash != spec.config_hash
         if instance.config_hash is None or (changed and restart_on_change) or instance.airflow_version != version:
             if instance.active():
@@ -410,12 +433,7 @@ class LocalRuntime:
         if not (target / ".astroplane-version").exists():
             staging = pathlib.Path(tempfile.mkdtemp(prefix=".unpack-", dir=versions))
             try:
-                archive = staging / "archive.tar.gz"
-                self.store.fetch(spec.dag_digest, archive)
-                validate_archive(str(archive), self.max_unpacked_bytes)
-                unpacked = staging / "unpacked"
-                with tarfile.open(archive) as tar:
-                    tar.extractall(unpacked, filter="data")
+                unpacked = self._unpack(spec.dag_digest, staging)
                 top = [entry for entry in unpacked.iterdir() if not entry.name.startswith(".")]
                 # archives made from a project hold a dags/ folder; made from inside it, the files
                 dags = top[0] if len(top) == 1 and top[0].name == "dags" and top[0].is_dir() else unpacked
@@ -429,6 +447,48 @@ class LocalRuntime:
         link.symlink_to(target, target_is_directory=True)
         link.replace(instance.dags)  # rename(2) over the old link: Airflow sees one version or the other
         self._prune(versions, keep={wanted, "empty", previous or ""})
+
+    def _unpack(self, digest: str, staging: pathlib.Path) -> pathlib.Path:
+        """Fetch the archive with `digest` from the blob store and unpack it (checked first) into
+        `staging`/unpacked."""
+        archive = staging / "archive.tar.gz"
+        self.store.fetch(digest, archive)
+        validate_archive(str(archive), self.max_unpacked_bytes)
+        unpacked = staging / "unpacked"
+        with tarfile.open(archive) as tar:
+            tar.extractall(unpacked, filter="data")
+        return unpacked
+
+    def _place_bundles(self, instance: Instance, spec: DeploymentSpec) -> None:
+        """Make <home>/bundles/<mount path> hold exactly the bundles the spec lists (`astro dbt
+        deploy` / `astro dbt delete`): new versions unpacked in place of old ones, bundles no longer
+        listed deleted. What is in place is recorded in bundles/.mounts.json."""
+        root = instance.bundles
+        manifest = root / ".mounts.json"
+        placed: dict[str, str] = json.loads(manifest.read_text()) if manifest.exists() else {}
+        wanted = {bundle.mount_path: bundle for bundle in spec.bundles}
+        if placed == {mount: bundle.version for mount, bundle in wanted.items()}:
+            return
+        root.mkdir(parents=True, exist_ok=True)
+        for mount in [m for m, version in placed.items() if m not in wanted or wanted[m].version != version]:
+            shutil.rmtree(instance.bundle_dir(mount), ignore_errors=True)
+            _remove_empty_parents(instance.bundle_dir(mount).parent, root)
+            del placed[mount]
+            manifest.write_text(json.dumps(placed))
+        for mount, bundle in wanted.items():
+            if placed.get(mount) == bundle.version:
+                continue
+            staging = pathlib.Path(tempfile.mkdtemp(prefix=".unpack-", dir=root))
+            try:
+                unpacked = self._unpack(bundle.digest, staging)
+                target = instance.bundle_dir(mount)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.rmtree(target, ignore_errors=True)
+                unpacked.rename(target)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+            placed[mount] = bundle.version
+            manifest.write_text(json.dumps(placed))
 
     @staticmethod
     def _prune(versions: pathlib.Path, keep: set[str]) -> None:

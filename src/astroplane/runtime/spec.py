@@ -11,7 +11,7 @@ from astroplane.deployments.repository import DeploymentRepository
 from astroplane.deploys.repository import DeployRepository
 from astroplane.envobjects import service as envobjects
 from astroplane.envobjects.payloads import AIRFLOW_VARIABLE, CONNECTION, ENVIRONMENT_VARIABLE
-from astroplane.runtime.base import DeploymentSpec
+from astroplane.runtime.base import BundleSpec, DeploymentSpec
 
 # connection fields (API names) -> the keys of Airflow's JSON connection format
 CONNECTION_FIELDS = {"type": "conn_type", "host": "host", "login": "login", "password": "password",
@@ -40,10 +40,16 @@ def deployment_spec(session: Session, deployment: Deployment) -> DeploymentSpec:
                  DeploymentRepository(session).environment([deployment.id])[deployment.id]}
     objects = envobjects.effective_for_deployment(session, deployment.workspace_id, deployment.id)
     version = deployment.desired_dag_tarball_version if deployment.is_dag_deploy_enabled else None
-    upload = DeployRepository(session).upload(version) if version else None
+    deploys = DeployRepository(session)
+    upload = deploys.upload(version) if version else None
+    bundles = []
+    for bundle in deploys.current_bundles(deployment.id):
+        archive = deploys.upload(bundle.bundle_version)
+        if archive is not None:
+            bundles.append(BundleSpec(bundle.bundle_mount_path, bundle.bundle_version, archive.digest))
     return DeploymentSpec(
         deployment_id=deployment.id, organization_id=deployment.organization_id,
         airflow_version=options.airflow_version(deployment.runtime_version), executor=deployment.executor,
         environment=environment_of(objects, variables),
         dag_version=version if upload is not None else None, dag_digest=upload.digest if upload else None,
-        rollout=deployment.status in RUNNING)
+        rollout=deployment.status in RUNNING, bundles=tuple(bundles))

@@ -5,6 +5,8 @@ Differences from v1, and how they are held:
   value under another name, both in CreateApiTokenRequest and in every token the API returns
   (agent tokens are DEPLOYMENT tokens).
 - ListTeams has no workspaceId / deploymentId filters.
+- ListAllowedIpAddressRanges (the Terraform provider reads and deletes its allow-list through it,
+  bound by hand in the provider) is v1's list: the same paging and sorts.
 """
 
 from astroplane.contract import iam_v1beta1 as models
@@ -32,6 +34,7 @@ OPERATIONS = [
     "ListApiTokens", "CreateApiToken", "DeleteApiToken", "GetApiToken", "UpdateApiToken", "UpdateApiTokenRoles",
     "RotateApiToken",
     "ListUsers", "GetUser", "UpdateUserRoles",
+    "ListAllowedIpAddressRanges",
 ]
 
 _TOKEN = Adaptation(response=one(token))

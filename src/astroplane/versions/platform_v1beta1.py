@@ -15,6 +15,8 @@ Differences from v1, and how they are held:
 - Fields only v1 has (workspace default placement, sigV4 settings, egress flags, ...) are left
   out of the version's views; v1 keeps them: where an update replaces the object (a workspace, a
   deployment's queues) the adapter carries them over from the current object.
+- Deploys are v1's; a deploy's `git` is not shown (v1beta1's Deploy has none), and v1beta1's git
+  request is the GITHUB form only (account, repo, branch, commitUrl required).
 - Two v1 values have no v1beta1 form at all: an ENVIRONMENT_VARIABLE environment object is not
   found through v1beta1 (and left out of its lists, so such a page can hold fewer items than
   `limit` and `totalCount` counts only this page's omissions), and a SIGV4 metrics export shows
@@ -127,6 +129,7 @@ OPERATIONS = [
     "GetOrganizationAuditLogs",
     "ListClusters", "CreateCluster", "DeleteCluster", "GetCluster", "UpdateCluster", "GetClusterOptions",
     "ListDeployments", "CreateDeployment", "DeleteDeployment", "GetDeployment", "UpdateDeployment",
+    "ListDeploys", "CreateDeploy", "GetDeploy", "UpdateDeploy", "FinalizeDeploy", "DeployRollback",
     "DeleteDeploymentHibernationOverride", "UpdateDeploymentHibernationOverride", "GetDeploymentOptions",
     "ListEnvironmentObjects", "CreateEnvironmentObject", "DeleteEnvironmentObject", "GetEnvironmentObject",
     "UpdateEnvironmentObject", "ExcludeLinkingEnvironmentObject",
