@@ -104,7 +104,7 @@ def lifecycle(astro: Astro, name: str, first: str, second: str, updated: set[str
     changes = tf.plan_changes(folder)
     assert {change["address"]: change["change"]["actions"] for change in changes} == {
         address: ["update"] for address in updated}
-    tf.apply(folder)
+    tf.run(folder, "apply", "-input=false", "plan.out")  # the plan just checked
     tf.assert_no_changes(folder)
     state = tf.state(folder)
     assert not not_importable or not_importable in second
