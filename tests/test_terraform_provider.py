@@ -247,6 +247,20 @@ output "workspace_name" {
 output "deployment_names" {
   value = sort([for d in data.astro_deployments.analytics.deployments : d.name])
 }
+data "astro_deployment_options" "celery" {
+  executor = "CELERY"
+}
+output "has_a5" {
+  value = contains([for m in data.astro_deployment_options.celery.worker_machines : m.name], "A5")
+}
+data "astro_environment_objects" "analytics" {
+  workspace_id = astro_workspace.analytics.id
+  depends_on   = [astro_environment_object.region]
+}
+output "environment_object_keys" {
+  value     = [for o in data.astro_environment_objects.analytics.environment_objects : o.object_key]
+  sensitive = true  # the list holds secrets; `terraform output -json` still shows it
+}
 """
 
     def config(description: str, max_workers: int) -> str:
@@ -256,7 +270,8 @@ output "deployment_names" {
 
     def created(folder):
         assert astro.tf.outputs(folder) == {"workspace_name": f"analytics-{suffix}",
-                                            "deployment_names": [f"etl-{suffix}", f"k8s-{suffix}"]}
+                                            "deployment_names": [f"etl-{suffix}", f"k8s-{suffix}"],
+                                            "has_a5": True, "environment_object_keys": [f"region_{suffix}"]}
 
     state = lifecycle(astro, "deployments", config("first", 10), config("second", 4),
                       updated={"astro_workspace.analytics", "astro_deployment.celery", "astro_deployment.kubernetes",
@@ -445,10 +460,32 @@ data "astro_api_tokens" "all" {{
 output "token_names" {{
   value = [for t in data.astro_api_tokens.all.api_tokens : t.name if endswith(t.name, "-{suffix}")]
 }}
+data "astro_organization" "this" {{}}
+data "astro_user" "member" {{
+  id = "{astro.member_id}"
+}}
+data "astro_teams" "data" {{
+  names      = ["data-{suffix}"]
+  depends_on = [astro_team.data]
+}}
+data "astro_custom_role" "viewer" {{
+  id = astro_custom_role.viewer.id
+}}
+output "read" {{
+  value = {{
+    organization = data.astro_organization.this.id
+    member       = data.astro_user.member.username
+    teams        = [for t in data.astro_teams.data.teams : t.name]
+    role         = data.astro_custom_role.viewer.name
+  }}
+}}
 """ + invite
 
     def created(folder):
-        assert sorted(astro.tf.outputs(folder)["token_names"]) == [f"ci-{suffix}", f"deployer-{suffix}"]
+        outputs = astro.tf.outputs(folder)
+        assert sorted(outputs["token_names"]) == [f"ci-{suffix}", f"deployer-{suffix}"]
+        assert outputs["read"] == {"organization": astro.organization_id, "member": "member@terraform.test",
+                                   "teams": [f"data-{suffix}"], "role": f"viewer-{suffix}"}
 
     state = lifecycle(
         astro, "identity",
@@ -523,13 +560,32 @@ resource "astro_alert" "etl_failure" {{
     }}]
   }}
 }}
+data "astro_notification_channels" "deployment" {{
+  deployment_ids = [astro_deployment.celery.id]
+  depends_on     = [astro_notification_channel.email]
+}}
+data "astro_alerts" "deployment" {{
+  deployment_ids = [astro_deployment.celery.id]
+  depends_on     = [astro_alert.etl_failure]
+}}
+output "read" {{
+  value = {{
+    channels = [for c in data.astro_notification_channels.deployment.notification_channels : c.name]
+    alerts   = [for a in data.astro_alerts.deployment.alerts : a.name]
+  }}
+}}
 """ + bulk.format(**values)
+
+    def created(folder):
+        # the bulk alerts may land before or after the data source reads: only ours is certain
+        read = astro.tf.outputs(folder)["read"]
+        assert read["channels"] == [f"oncall-{suffix}"] and f"etl failure {suffix}" in read["alerts"]
 
     state = lifecycle(astro, "alerts",
                       config("first", "CRITICAL", '"oncall@terraform.test"'),
                       config("first", "WARNING", '"oncall@terraform.test", "lead@terraform.test"'),
                       updated={"astro_notification_channel.email", "astro_alert.etl_failure", "astro_alerts.per_dag"},
-                      not_importable=bulk.format(suffix=suffix, severity="WARNING"))
+                      not_importable=bulk.format(suffix=suffix, severity="WARNING"), after_apply=created)
     assert len(state["astro_alerts.per_dag"]["alerts"]) == 2
     ids = [state["astro_alert.etl_failure"]["id"]] + [a["id"] for a in state["astro_alerts.per_dag"]["alerts"].values()]
     for alert_id in ids:
