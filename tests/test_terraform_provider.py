@@ -419,14 +419,17 @@ resource "astro_api_token" "workspace" {{
     entity_type = "WORKSPACE"
   }}]
 }}
-resource "astro_team" "data" {{
-  name              = "data-{suffix}"
-  description       = "{description}"
-  organization_role = "ORGANIZATION_MEMBER"
+locals {{
   workspace_roles = [{{
     workspace_id = astro_workspace.analytics.id
     role         = "{workspace_role}"
   }}]
+}}
+resource "astro_team" "data" {{
+  name              = "data-{suffix}"
+  description       = "{description}"
+  organization_role = "ORGANIZATION_MEMBER"
+  workspace_roles   = local.workspace_roles
 }}
 resource "astro_team_membership" "member" {{
   team_id = "{made.json()['id']}"
@@ -435,18 +438,12 @@ resource "astro_team_membership" "member" {{
 resource "astro_team_roles" "made_elsewhere" {{
   team_id           = "{made.json()['id']}"
   organization_role = "ORGANIZATION_MEMBER"
-  workspace_roles = [{{
-    workspace_id = astro_workspace.analytics.id
-    role         = "{workspace_role}"
-  }}]
+  workspace_roles   = local.workspace_roles
 }}
 resource "astro_user_roles" "member" {{
   user_id           = "{astro.member_id}"
   organization_role = "ORGANIZATION_MEMBER"
-  workspace_roles = [{{
-    workspace_id = astro_workspace.analytics.id
-    role         = "{workspace_role}"
-  }}]
+  workspace_roles   = local.workspace_roles
 }}
 resource "astro_custom_role" "viewer" {{
   name        = "viewer-{suffix}"
