@@ -21,6 +21,7 @@ serve: $(STAMP)
 
 test: $(STAMP)
 	scripts/ensure-chromium
+	$(BIN)/python scripts/ensure_terraform_provider.py >/dev/null
 	url=$(PG_URL) && ASTROPLANE_TEST_PG_URL=$$url $(BIN)/pytest -n 2 --dist loadgroup tests
 
 test-quick: $(STAMP)

@@ -200,6 +200,17 @@ def test_latency_delays_and_then_answers(capi):
     control(capi, "DELETE", f"/faults/{fault['id']}", status=404)
 
 
+def test_a_fault_meets_its_operation_on_every_api_version(capi):
+    """The Terraform provider reads clusters through /platform/v1beta1: a GetCluster fault meets it
+    there as on /v1."""
+    cluster = "c" + "0" * 24
+    control(capi, "POST", "/faults", json={"operationId": "GetCluster", "statusCode": 503, "count": 2})
+    assert_error(capi.at("/platform/v1beta1").get(f"/clusters/{cluster}"), 503)
+    assert_error(capi.get(f"/clusters/{cluster}"), 503)
+    assert capi.at("/platform/v1beta1").get(f"/clusters/{cluster}").status_code == 404
+    assert capi.at("/platform/v1beta1").get("/clusters").status_code == 200  # another operation
+
+
 def test_arming_checks_what_it_is_given(capi):
     client, base = capi.server.client, f"/astroplane/v1/organizations/{capi.org.id}/faults"
     for body, fragment in [({"operationId": "NoSuchThing"}, "operation"),

@@ -40,7 +40,7 @@ def install(app: FastAPI, settings: Settings, database: Database) -> None:
         log.warning("test controls are on (%s): any organization owner can move this server's clock", PREFIX)
         shared = SharedState(database)
         app.state.epoch_cache.on_change.append(shared.invalidate)
-        targets = FaultTargets(app.state.api_prefix, app.state.api_routes)
+        targets = FaultTargets(app.state.api_mounts)
         faults = FaultInjector(database, shared, targets)
         app.state.controls = Controls(shared, targets.operations)
         app.include_router(router)

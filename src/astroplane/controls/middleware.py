@@ -31,10 +31,13 @@ DROPPED = 0  # the status an audit entry shows for a dropped connection: none wa
 
 
 class FaultTargets:
-    """Which contract operation, in which organization, a request calls."""
+    """Which contract operation, in which organization, a request calls: on every mounted API (v1
+    and the older versions), so a fault on GetCluster also meets the Terraform provider's
+    /platform/v1beta1 reads."""
 
-    def __init__(self, prefix: str, routes: list[APIRoute]):
-        self.routes = [(compile_path(prefix + route.path)[0], route.methods, route) for route in routes
+    def __init__(self, mounts: list[tuple[str, list[APIRoute]]]):
+        self.routes = [(compile_path(prefix + route.path)[0], route.methods, route)
+                       for prefix, routes in mounts for route in routes
                        if "{organizationId}" in route.path and route.operation_id]
         self.operations = frozenset(route.operation_id for _, _, route in self.routes)
 
