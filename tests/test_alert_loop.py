@@ -18,6 +18,7 @@ from alert_receivers import Webhook
 from alerts_helpers import alert, platform, slack, workspace_with_deployments
 from astroplane.alerts import loop as alert_loop
 from astroplane.kit.time import utcnow
+from conftest import LOOPBACK_RECEIVERS
 from live import free_port
 
 
@@ -89,7 +90,7 @@ class Runtime:
 
 
 @pytest.fixture
-def airflow():
+def airflow(loopback_receivers):
     fake = FakeAirflow()
     yield fake
     fake.server.shutdown()
@@ -102,7 +103,7 @@ def _iso(value: dt.datetime) -> str:
 
 def _loop(server, deployment_id: str, airflow: FakeAirflow, **settings) -> alert_loop.AlertLoop:
     values = server.settings.model_copy(update={"alert_retry_base_seconds": 0.01, "alert_max_attempts": 3,
-                                                **settings})
+                                                "egress_allow": LOOPBACK_RECEIVERS, **settings})
     app_state = server.client.app.state
     return alert_loop.AlertLoop(server.database, Runtime(deployment_id, airflow.url), values, app_state.token_codec)
 
