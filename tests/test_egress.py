@@ -16,7 +16,7 @@ import httpx
 import pydantic
 import pytest
 
-from alert_receivers import Webhook
+from alert_receivers import Mailbox, Webhook
 from alerts_helpers import platform, slack
 from astroplane.alerts import delivery
 from astroplane.kit import egress, tls
@@ -214,6 +214,23 @@ def test_pagerduty_opsgenie_and_smtp_go_through_the_policy():
                                      ("EMAIL", {"recipients": ["ops@example.com"]})]:
         with pytest.raises(delivery.DeliveryRefused, match="loopback"):
             run(delivery.send(channel_type, definition, NOTICE, settings, None, sender))
+
+
+def test_the_system_resolver_finds_localhost_on_loopback():
+    with pytest.raises(EgressRefused, match="resolves to .*loopback"):
+        run(EgressPolicy().connectable("localhost", 80))
+
+
+def test_mail_goes_to_the_checked_address_of_an_allowed_smtp_host():
+    with Mailbox() as mailbox:
+        settings = SimpleNamespace(smtp_host="mail.corp.example", smtp_port=mailbox.port,
+                                   smtp_from="alerts@astroplane.test")
+        dns = FakeDns(mail_corp_example=["127.0.0.1"])
+        run(delivery.send("EMAIL", {"recipients": ["ops@example.com"]}, NOTICE, settings, None,
+                          policy("127.0.0.1/32", dns=dns)))
+        with pytest.raises(delivery.DeliveryRefused, match="SMTP server: .*loopback"):
+            run(delivery.send("EMAIL", {"recipients": ["ops@example.com"]}, NOTICE, settings, None, policy(dns=dns)))
+    assert len(mailbox.messages) == 1 and dns.lookups == ["mail.corp.example"] * 2
 
 
 # ---------------------------------------------------------------- through the API
