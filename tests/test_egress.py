@@ -56,7 +56,8 @@ NOTICE = delivery.Notice(firing_id="f1", alert_id="a1", alert_name="etl broke", 
 
 
 class FakeDns:
-    """A resolver the test controls: name -> addresses; counts the lookups."""
+    """A resolver the test controls: name -> addresses (`receiver_test=[...]` is receiver.test);
+    records the lookups."""
 
     def __init__(self, **names: list[str]):
         self.names = {name.replace("_", "."): answers for name, answers in names.items()}
