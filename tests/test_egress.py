@@ -268,3 +268,17 @@ def test_a_loopback_receiver_is_accepted_when_the_setting_allows_it(api, server,
     assert_error(v.post("/notification-channels", json=slack("ORGANIZATION", api.org.id, "http://[::1]:5432/")),
                  400, "loopback")
     assert json.dumps(channel).count("127.0.0.1") == 0  # the URL stays a secret in the response
+
+
+def test_ssl_cert_file_names_the_authorities_that_verify_a_receiver(tmp_path, monkeypatch):
+    """An on-premises receiver's internal authority, through SSL_CERT_FILE (proxy variables stay unused)."""
+    names: list[str] = []
+    server, _ = _tls_receiver(tmp_path, names)
+    sender = policy("127.0.0.1/32", dns=FakeDns(receiver_test=["127.0.0.1"]))
+    with Webhook(tls=server) as hook:
+        url = f"https://receiver.test:{hook.port}/hook"
+        with pytest.raises(httpx.ConnectError, match="(?i)certificate"):
+            run(egress.post(sender, url, json={}))  # certifi's authorities do not know it
+        monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
+        monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")  # would fail the request if it were used
+        assert run(egress.post(sender, url, json={})).status_code == 200

@@ -240,6 +240,8 @@ async def post(policy: EgressPolicy, url: str, *, json: Any, headers: dict[str, 
     named = literal_address(host) is None
     extensions = {"sni_hostname": _normal_host(host)} if parsed.scheme == "https" and named else {}
     sent_headers = {**(headers or {}), "Host": parsed.netloc.decode("ascii")}
+    if verify is True:  # certifi's authorities, or SSL_CERT_FILE / SSL_CERT_DIR (trust_env is off: no proxies)
+        verify = httpx.create_ssl_context(trust_env=True)
     async with httpx.AsyncClient(timeout=timeout, verify=verify, trust_env=False, follow_redirects=False) as client:
         for index, address in enumerate(addresses):
             try:
