@@ -19,6 +19,7 @@ import pytest
 from alert_receivers import Mailbox, Webhook
 from alerts_helpers import platform, slack
 from astroplane.alerts import delivery
+from astroplane.alerts.loop import configured_destination_refusals
 from astroplane.kit import egress, tls
 from astroplane.kit.egress import EgressPolicy, EgressRefused
 from astroplane.notification_channels.models import NotificationChannel
@@ -232,6 +233,14 @@ def test_mail_goes_to_the_checked_address_of_an_allowed_smtp_host():
         with pytest.raises(delivery.DeliveryRefused, match="SMTP server: .*loopback"):
             run(delivery.send("EMAIL", {"recipients": ["ops@example.com"]}, NOTICE, settings, None, policy(dns=dns)))
     assert len(mailbox.messages) == 1 and dns.lookups == ["mail.corp.example"] * 2
+
+
+def test_operator_destinations_the_policy_refuses_are_named_at_start():
+    settings = SimpleNamespace(pagerduty_events_url="https://events.pagerduty.com/v2/enqueue",
+                               opsgenie_alerts_url="http://[::1]:9/v2/alerts", smtp_host="localhost")
+    refusals = dict(configured_destination_refusals(policy(), settings))
+    assert set(refusals) == {"OPSGENIE_ALERTS_URL", "SMTP_HOST"} and "loopback" in refusals["SMTP_HOST"]
+    assert configured_destination_refusals(policy("127.0.0.0/8", "::1/128"), settings) == []
 
 
 # ---------------------------------------------------------------- through the API

@@ -241,6 +241,16 @@ class AlertLoop:
         return None
 
 
+def configured_destination_refusals(policy: EgressPolicy, settings) -> list[tuple[str, str]]:
+    """(setting, why) for each operator-set destination the policy refuses as written, said at start
+    rather than at the first delivery."""
+    found = [(name.upper(), policy.url_refusal(getattr(settings, name)))
+             for name in ("pagerduty_events_url", "opsgenie_alerts_url")]
+    if settings.smtp_host:
+        found.append(("SMTP_HOST", policy.host_refusal(settings.smtp_host)))
+    return [(name, refusal) for name, refusal in found if refusal]
+
+
 def start(app):
     """Background loop for resources.BACKGROUND: returns the coroutine function that stops it."""
     runtime = app.state.runtime
@@ -252,6 +262,9 @@ def start(app):
         return nothing_to_stop
     settings = app.state.settings
     loop = AlertLoop(app.state.database, runtime, settings, app.state.token_codec)
+    for setting, refusal in configured_destination_refusals(loop.egress, settings):
+        log.warning("alerts: ASTROPLANE_%s is refused by the egress policy, deliveries there will fail: %s",
+                    setting, refusal)
     stopping = asyncio.Event()
 
     async def run() -> None:

@@ -191,7 +191,11 @@ class EgressPolicy:
             return "it is not a valid URL"
         if parsed.scheme not in ("http", "https") or not parsed.raw_host:
             return "it is not an http(s) URL with a host"
-        host = _normal_host(parsed.raw_host.decode("ascii"))
+        return self.host_refusal(parsed.raw_host.decode("ascii"))
+
+    def host_refusal(self, host: str) -> str | None:
+        """Why `host` is refused as written: a literal address, or a `localhost` name (no DNS)."""
+        host = _normal_host(host)
         if self.name_allowed(host):
             return None
         address = literal_address(host)
