@@ -3,6 +3,7 @@
 import email
 import http.server
 import json
+import ssl
 import threading
 import time
 
@@ -14,9 +15,10 @@ from live import free_port
 class Webhook:
     """Records every JSON POST with the time it arrived; answers `status` (200 unless told)."""
 
-    def __init__(self, status: int = 200):
+    def __init__(self, status: int = 200, location: str | None = None, tls: ssl.SSLContext | None = None):
+        """`location`: sent with the answer (a redirect when `status` is 3xx); `tls`: serve HTTPS with it."""
         self.received: list[tuple[float, str, dict]] = []
-        self.status = status
+        self.status, self.location = status, location
         hook = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -24,15 +26,21 @@ class Webhook:
                 arrived = time.time()
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 hook.received.append((arrived, self.path, {"body": json.loads(body or b"{}"),
-                                                           "authorization": self.headers.get("Authorization")}))
+                                                           "authorization": self.headers.get("Authorization"),
+                                                           "host": self.headers.get("Host")}))
                 self.send_response(hook.status)
+                if hook.location:
+                    self.send_header("Location", hook.location)
                 self.end_headers()
 
             def log_message(self, *args):
                 pass
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        if tls is not None:
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
+        self.port = self.server.server_address[1]
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def __enter__(self) -> "Webhook":

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from astroplane import bootstrap
 from astroplane.app import create_app
 from astroplane.kit.db import Database
+from astroplane.kit.egress import EgressPolicy
 from astroplane.kit.migrate import upgrade
 from astroplane.settings import Settings
 
@@ -182,6 +183,20 @@ def org(server) -> Org:
 @pytest.fixture
 def api(server, org) -> Api:
     return Api(server, org, org.token)
+
+
+LOOPBACK_RECEIVERS = ["127.0.0.1/32"]  # ASTROPLANE_EGRESS_ALLOW for tests whose receivers listen on 127.0.0.1
+
+
+@pytest.fixture
+def loopback_receivers(server):
+    """The shared server's egress policy with ASTROPLANE_EGRESS_ALLOW=["127.0.0.1/32"] for one test.
+    (Not monkeypatch: its undo deletes an attribute of Starlette's State instead of restoring it.)"""
+    state = server.client.app.state
+    default = state.egress
+    state.egress = EgressPolicy.from_settings(server.settings.model_copy(update={"egress_allow": LOOPBACK_RECEIVERS}))
+    yield
+    state.egress = default
 
 
 def assert_no_nulls(value, path="$"):

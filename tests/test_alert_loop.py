@@ -4,8 +4,10 @@ Runs the loop's passes by hand against the test database (both backends): a fail
 however many passes and servers see it; deliveries are retried with back-off and their outcome
 recorded; the audit log and the Prometheus counters show each firing and delivery."""
 
+import dataclasses
 import datetime as dt
 import http.server
+import ipaddress
 import json
 import threading
 import time
@@ -18,6 +20,7 @@ from alert_receivers import Webhook
 from alerts_helpers import alert, platform, slack, workspace_with_deployments
 from astroplane.alerts import loop as alert_loop
 from astroplane.kit.time import utcnow
+from conftest import LOOPBACK_RECEIVERS
 from live import free_port
 
 
@@ -89,7 +92,7 @@ class Runtime:
 
 
 @pytest.fixture
-def airflow():
+def airflow(loopback_receivers):
     fake = FakeAirflow()
     yield fake
     fake.server.shutdown()
@@ -102,7 +105,7 @@ def _iso(value: dt.datetime) -> str:
 
 def _loop(server, deployment_id: str, airflow: FakeAirflow, **settings) -> alert_loop.AlertLoop:
     values = server.settings.model_copy(update={"alert_retry_base_seconds": 0.01, "alert_max_attempts": 3,
-                                                **settings})
+                                                "egress_allow": LOOPBACK_RECEIVERS, **settings})
     app_state = server.client.app.state
     return alert_loop.AlertLoop(server.database, Runtime(deployment_id, airflow.url), values, app_state.token_codec)
 
@@ -189,6 +192,43 @@ def test_a_retry_that_succeeds_is_delivered(server, api, airflow):
         asyncio_run(runner.deliver_due())
         assert len(webhook.received) == 2
     assert _deliveries(server, made["id"])[0]["status"] == "DELIVERED"
+
+
+def test_a_delivery_the_egress_policy_refuses_fails_at_once_and_is_never_retried(server, api, airflow):
+    """The channel's name passed at create; by send time it resolves to loopback (DNS changed)."""
+    _, (deployment,) = workspace_with_deployments(server, api)
+    v = platform(api)
+    with Webhook() as webhook:
+        channel = v.ok("POST", "/notification-channels",
+                       json=slack("DEPLOYMENT", deployment, f"http://receiver.example:{webhook.port}/x"))
+        made = v.ok("POST", "/alerts", json=alert(deployment, [channel["id"]], "DAG_SUCCESS", patterns=[]))
+        later = _iso(utcnow() + dt.timedelta(seconds=1))
+        airflow.runs.append({"dag_id": "etl", "dag_run_id": "r1", "state": "success", "start_date": later,
+                             "end_date": later})
+        runner = _loop(server, deployment, airflow, egress_allow=[])  # 127.0.0.1 not allowed
+
+        async def resolver(host, port):
+            return [ipaddress.ip_address("127.0.0.1")]
+
+        runner.egress = dataclasses.replace(runner.egress, resolver=resolver)
+        refused_before = _counter(api, "SLACK", "refused")
+        asyncio_run(runner.run_once())
+        for _ in range(3):  # later passes do not try it again
+            time.sleep(0.05)
+            asyncio_run(runner.deliver_due())
+        assert webhook.received == []
+    [outcome] = _deliveries(server, made["id"])
+    assert outcome["status"] == "FAILED" and outcome["attempts"] == 1
+    assert "resolves to 127.0.0.1, a loopback address" in outcome["last_error"]
+    [notified] = [e for e in _audit(api) if e["method"] == "NOTIFY"]
+    assert notified["status"] == 502 and "refused (try 1)" in notified["userAgent"] and "loopback" in notified["userAgent"]
+    assert _counter(api, "SLACK", "refused") == refused_before + 1
+
+
+def _counter(api, channel: str, outcome: str) -> float:
+    wanted = f'astroplane_alert_deliveries_total{{channel="{channel}",outcome="{outcome}"}} '
+    return next((float(line[len(wanted):]) for line in api.get("/metrics").text.splitlines()
+                 if line.startswith(wanted)), 0.0)
 
 
 def test_nothing_runs_under_the_simulated_runtime(server):

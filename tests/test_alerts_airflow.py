@@ -65,7 +65,9 @@ def live(tmp_path, receivers):
     server = LiveServer(tmp_path, f"sqlite:///{tmp_path}/astroplane.db", run_reconciler="true",
                         runtime_backend="local", airflow_dir=str(AIRFLOW_DIR), local_max_deployments="1",
                         dag_refresh_seconds="3", reconcile_interval_seconds="1", alert_interval_seconds="1",
-                        smtp_host="127.0.0.1", smtp_port=str(mailbox.port), smtp_from="alerts@astroplane.test")
+                        smtp_host="127.0.0.1", smtp_port=str(mailbox.port), smtp_from="alerts@astroplane.test",
+                        # the receivers listen on loopback, which the egress policy refuses unless allowed
+                        egress_allow='["127.0.0.1/32"]')
     server.start()
     yield server
     server.stop()

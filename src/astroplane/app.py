@@ -18,6 +18,7 @@ from astroplane.deploys.upload_endpoints import UPLOAD_PREFIX
 from astroplane.kit import crypto
 from astroplane.kit.cache import EpochCache
 from astroplane.kit.db import Database
+from astroplane.kit.egress import EgressPolicy
 from astroplane.kit.errors import error_response, install_error_handlers
 from astroplane.kit.hot import HotReadMiddleware
 from astroplane.kit.middleware import BodyLimitMiddleware, MetricsMiddleware, UnhandledErrorMiddleware
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.token_codec = TokenCodec(settings)
     app.state.epoch_cache = EpochCache()
     app.state.runtime = build_runtime(settings)
+    app.state.egress = EgressPolicy.from_settings(settings)
     if settings.runtime_backend == "local":
         database.session_info[render.LOCAL_AIRFLOW_BASE] = settings.base_url.rstrip("/")
     install_error_handlers(app)

@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from astroplane.kit import crypto
+from astroplane.kit import crypto, egress
 
 MIN_SIGNING_KEY_BYTES = 32
 
@@ -82,6 +82,10 @@ class Settings(BaseSettings):
     opsgenie_alerts_url: str = "https://api.opsgenie.com/v2/alerts"
     alert_retry_base_seconds: float = Field(default=5.0, gt=0)
     alert_max_attempts: int = Field(default=6, ge=1)
+    # Egress policy (docs/egress.md): CIDRs and host names (`*.corp.example` for every name below
+    # one) the server may send to on a user's behalf although they are loopback, private,
+    # link-local, its own, ... (refused by default). JSON list, like trusted_proxies.
+    egress_allow: list[str] = Field(default_factory=list)
 
     @field_validator("signing_key")
     @classmethod
@@ -97,6 +101,12 @@ class Settings(BaseSettings):
     def valid_proxies(cls, value: list[str]) -> list[str]:
         for entry in value:
             ipaddress.ip_network(entry, strict=False)
+        return value
+
+    @field_validator("egress_allow")
+    @classmethod
+    def valid_egress_allow(cls, value: list[str]) -> list[str]:
+        egress.parse_allow(value)
         return value
 
     @property

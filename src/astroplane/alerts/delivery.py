@@ -1,8 +1,10 @@
 """What each channel receives, how it is sent, and when a failed send is tried again.
 
 Payload builders and the back-off are pure (unit-tested); `send` does the I/O: an HTTP POST for
-SLACK, PAGERDUTY and OPSGENIE, SMTP for EMAIL, and for DAG_TRIGGER a run of the named DAG in the
-named deployment's Airflow, once the channel's deployment API token is found to allow it.
+SLACK, PAGERDUTY and OPSGENIE, SMTP for EMAIL — each under the egress policy (kit.egress: resolved,
+checked, sent to the checked address, redirects not followed) — and for DAG_TRIGGER a run of the
+named DAG in the named deployment's Airflow (astroplane's own component, not a user-given
+destination), once the channel's deployment API token is found to allow it.
 """
 
 import asyncio
@@ -14,6 +16,8 @@ from typing import Any
 
 import httpx
 
+from astroplane.kit import egress
+
 SEVERITY_PAGERDUTY = {"CRITICAL": "critical", "WARNING": "warning", "INFO": "info"}
 SEVERITY_OPSGENIE = {"CRITICAL": "P1", "WARNING": "P3", "INFO": "P5"}
 TIMEOUT_SECONDS = 10
@@ -21,6 +25,11 @@ TIMEOUT_SECONDS = 10
 
 class DeliveryFailed(Exception):
     """The channel did not take the notification; the message says why (never a secret)."""
+
+
+class DeliveryRefused(DeliveryFailed):
+    """The delivery cannot succeed as configured (the egress policy refuses its destination, or the
+    endpoint redirects): failed at once, never retried."""
 
 
 @dataclass(frozen=True)
@@ -101,12 +110,17 @@ def dag_trigger_body(notice: Notice) -> dict[str, Any]:
     return {"logical_date": None, "conf": {"astroplane_alert": notice.details()}}
 
 
-async def _post(url: str, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+async def _post(policy: egress.EgressPolicy, url: str, payload: dict[str, Any],
+                headers: dict[str, str] | None = None) -> None:
     try:
-        async with httpx.AsyncClient(timeout=TIMEOUT_SECONDS) as client:
-            response = await client.post(url, json=payload, headers=headers)
-    except (httpx.HTTPError, httpx.InvalidURL, ValueError) as error:  # the message would name the URL: a secret
+        response = await egress.post(policy, url, json=payload, headers=headers, timeout=TIMEOUT_SECONDS)
+    except egress.EgressRefused as refused:
+        raise DeliveryRefused(str(refused)) from None
+    except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as error:  # the message would name the URL: a secret
         raise DeliveryFailed(f"the request failed ({type(error).__name__})") from None
+    if 300 <= response.status_code < 400:
+        raise DeliveryRefused(f"the endpoint answered {response.status_code}, a redirect; astroplane does not "
+                              "follow redirects (give the final URL)")
     if response.status_code >= 300:
         raise DeliveryFailed(f"the endpoint answered {response.status_code}")
 
@@ -116,22 +130,34 @@ def _send_mail(host: str, port: int, message: EmailMessage) -> None:
         smtp.send_message(message)
 
 
-async def send(channel_type: str, definition: dict[str, Any], notice: Notice, settings, trigger_dag) -> None:
-    """Deliver `notice` to one channel; DeliveryFailed when it did not arrive. `trigger_dag(deployment
-    id, dag id, token, body)` runs a DAG for DAG_TRIGGER channels (see alerts.loop)."""
+async def _smtp_address(policy: egress.EgressPolicy, host: str, port: int) -> str:
+    try:
+        return str((await policy.connectable(host, port))[0])
+    except egress.EgressRefused as refused:
+        raise DeliveryRefused(f"SMTP server: {refused}") from None
+    except OSError as error:
+        raise DeliveryFailed(f"the SMTP server's host did not resolve ({type(error).__name__})") from None
+
+
+async def send(channel_type: str, definition: dict[str, Any], notice: Notice, settings, trigger_dag,
+               policy: egress.EgressPolicy) -> None:
+    """Deliver `notice` to one channel; DeliveryFailed when it did not arrive (DeliveryRefused when it
+    never can). `trigger_dag(deployment id, dag id, token, body)` runs a DAG for DAG_TRIGGER
+    channels (see alerts.loop)."""
     if channel_type == "SLACK":
-        await _post(definition["webhookUrl"], slack_payload(notice))
+        await _post(policy, definition["webhookUrl"], slack_payload(notice))
     elif channel_type == "PAGERDUTY":
-        await _post(settings.pagerduty_events_url, pagerduty_payload(definition["integrationKey"], notice))
+        await _post(policy, settings.pagerduty_events_url, pagerduty_payload(definition["integrationKey"], notice))
     elif channel_type == "OPSGENIE":
-        await _post(settings.opsgenie_alerts_url, opsgenie_payload(notice),
+        await _post(policy, settings.opsgenie_alerts_url, opsgenie_payload(notice),
                     headers={"Authorization": f"GenieKey {definition['apiKey']}"})
     elif channel_type == "EMAIL":
         if not settings.smtp_host:
             raise DeliveryFailed("no SMTP server is configured (ASTROPLANE_SMTP_HOST)")
         message = email_message(notice, settings.smtp_from, definition["recipients"])
+        address = await _smtp_address(policy, settings.smtp_host, settings.smtp_port)
         try:
-            await asyncio.to_thread(_send_mail, settings.smtp_host, settings.smtp_port, message)
+            await asyncio.to_thread(_send_mail, address, settings.smtp_port, message)
         except (OSError, smtplib.SMTPException) as error:
             raise DeliveryFailed(f"the SMTP server refused or was unreachable ({type(error).__name__})") from None
     elif channel_type == "DAG_TRIGGER":

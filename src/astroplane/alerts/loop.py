@@ -9,6 +9,7 @@ Each pass (every ASTROPLANE_ALERT_INTERVAL_SECONDS):
    and processes. Only the pass that inserted a firing adds its deliveries (one per channel).
 3. Send due deliveries. A server first claims one (a conditional UPDATE that only one can win),
    then sends it and records the outcome; a failed send is retried with back-off, then FAILED.
+   A send the egress policy refuses (or that meets a redirect) is FAILED at once: it never can succeed.
 
 Every firing and every delivery attempt is written to the organization's audit log (method ALERT
 or NOTIFY, see docs/alerts.md) and counted in Prometheus. Under the simulated runtime nothing runs.
@@ -29,6 +30,7 @@ from astroplane.alerts.service import rule_of
 from astroplane.audit import recorder as audit
 from astroplane.auth.dependencies import load_principal
 from astroplane.deployments import scope as deployment_scope
+from astroplane.kit.egress import EgressPolicy
 from astroplane.kit.errors import AstroError
 from astroplane.kit.ids import new_id
 from astroplane.notification_channels.service import definition_of
@@ -50,6 +52,7 @@ def _now() -> dt.datetime:
 class AlertLoop:
     def __init__(self, database, runtime, settings, codec):
         self.database, self.runtime, self.settings, self.codec = database, runtime, settings, codec
+        self.egress = EgressPolicy.from_settings(settings)
         self.reader = AirflowReader(runtime)
         self.read_until: dict[str, dt.datetime] = {}  # deployment -> where its last successful read began
         self.read_errors: dict[str, str] = {}  # deployment -> the last read's failure, logged once
@@ -163,27 +166,32 @@ class AlertLoop:
         if loaded is None:  # the alert or channel went meanwhile
             return
         attempts, channel_id, channel_type, definition, notice = loaded
-        error = None
+        error, final = None, False
         try:
             await delivery.send(channel_type, definition, notice, self.settings,
-                                lambda *args: self._trigger_dag(notice.organization_id, *args))
+                                lambda *args: self._trigger_dag(notice.organization_id, *args), self.egress)
         except delivery.DeliveryFailed as failure:
-            error = str(failure)
+            error, final = str(failure), isinstance(failure, delivery.DeliveryRefused)
         except Exception as failure:  # a bug must not stop the loop; the delivery is retried
             log.exception("alerts: delivery %s failed unexpectedly", delivery_id)
             error = f"unexpected error ({type(failure).__name__})"
-        await asyncio.to_thread(self._finish, delivery_id, attempts + 1, channel_id, channel_type, notice, error)
+        await asyncio.to_thread(self._finish, delivery_id, attempts + 1, channel_id, channel_type, notice, error, final)
 
     def _load_notice(self, delivery_id: str):
         with self.database.session(write=False) as session:
             return self._notice(session, delivery_id)
 
     def _finish(self, delivery_id: str, attempts: int, channel_id: str, channel_type: str,
-                notice: delivery.Notice, error: str | None) -> None:
+                notice: delivery.Notice, error: str | None, final: bool = False) -> None:
+        """Record a try: delivered; refused (FAILED now, no retry); or failed (retried with back-off)."""
         now = _now()
         if error is None:
             values = dict(status=DELIVERED, attempts=attempts, delivered_at=now, last_error=None)
             outcome = "delivered"
+        elif final:
+            values = dict(status=FAILED, attempts=attempts, last_error=error)
+            outcome = "refused"
+            log.warning("alerts: delivery %s to %s channel %s refused: %s", delivery_id, channel_type, channel_id, error)
         else:
             retry_at = delivery.backoff(attempts, now, self.settings.alert_retry_base_seconds,
                                         self.settings.alert_max_attempts)
@@ -233,6 +241,16 @@ class AlertLoop:
         return None
 
 
+def configured_destination_refusals(policy: EgressPolicy, settings) -> list[tuple[str, str]]:
+    """(setting, why) for each operator-set destination the policy refuses as written, said at start
+    rather than at the first delivery."""
+    found = [(name.upper(), policy.url_refusal(getattr(settings, name)))
+             for name in ("pagerduty_events_url", "opsgenie_alerts_url")]
+    if settings.smtp_host:
+        found.append(("SMTP_HOST", policy.host_refusal(settings.smtp_host)))
+    return [(name, refusal) for name, refusal in found if refusal]
+
+
 def start(app):
     """Background loop for resources.BACKGROUND: returns the coroutine function that stops it."""
     runtime = app.state.runtime
@@ -244,6 +262,9 @@ def start(app):
         return nothing_to_stop
     settings = app.state.settings
     loop = AlertLoop(app.state.database, runtime, settings, app.state.token_codec)
+    for setting, refusal in configured_destination_refusals(loop.egress, settings):
+        log.warning("alerts: ASTROPLANE_%s is refused by the egress policy, deliveries there will fail: %s",
+                    setting, refusal)
     stopping = asyncio.Event()
 
     async def run() -> None:

@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 from fastapi import Query, Response
 
 from astroplane.kit.db import SessionDep
+from astroplane.kit.egress import EgressDep
 from astroplane.kit.pagination import list_params
 from astroplane.kit.router import AstroRouter
 from astroplane.kit.unions import RawBody
@@ -37,8 +38,8 @@ async def list_notification_channels(
 
 @router.post(PATH, operation_id="CreateNotificationChannel", response_model=schemas.NotificationChannel)
 async def create_notification_channel(session: SessionDep, auth: OrganizationMember,
-                                      body: schemas.CreateNotificationChannelRequest):
-    return service.create_channel(session, auth, body)
+                                      body: schemas.CreateNotificationChannelRequest, egress: EgressDep):
+    return service.create_channel(session, auth, body, egress)
 
 
 @router.get(PATH + "/{notificationChannelId}", operation_id="GetNotificationChannel",
@@ -50,8 +51,9 @@ async def get_notification_channel(session: SessionDep, auth: OrganizationMember
 @router.post(PATH + "/{notificationChannelId}", operation_id="UpdateNotificationChannel",
              response_model=schemas.NotificationChannel)
 async def update_notification_channel(session: SessionDep, auth: OrganizationMember, notificationChannelId: str,
-                                      body: schemas.UpdateNotificationChannelRequest, raw: RawBody):
-    return service.update_channel(session, auth, notificationChannelId, body, raw)
+                                      body: schemas.UpdateNotificationChannelRequest, raw: RawBody,
+                                      egress: EgressDep):
+    return service.update_channel(session, auth, notificationChannelId, body, raw, egress)
 
 
 @router.delete(PATH + "/{notificationChannelId}", operation_id="DeleteNotificationChannel", status_code=204,

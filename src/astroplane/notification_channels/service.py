@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from astroplane.auth.subjects import SubjectProfiles
 from astroplane.deployments.models import Deployment
+from astroplane.kit.egress import EgressPolicy
 from astroplane.kit.errors import BadRequest, NotFound
 from astroplane.kit.pagination import ListParams
 from astroplane.kit.unions import parse_variant
@@ -98,8 +99,10 @@ def _check_name(name: str | None) -> None:
 
 
 def _check_definition(session: Session, organization_id: str, channel_type: str, definition: dict[str, Any],
-                      previous: dict[str, Any] | None) -> dict[str, Any]:
-    """The definition to store: checked for its type, masked secrets replaced by the stored ones."""
+                      previous: dict[str, Any] | None, egress: EgressPolicy) -> dict[str, Any]:
+    """The definition to store: checked for its type (a webhook URL against the egress policy, as
+    written; kit.egress checks it again after DNS when sending), masked secrets replaced by the
+    stored ones."""
     for name in schemas.SECRET_FIELDS[channel_type]:
         if definition.get(name) == MASK:
             if previous is None or not previous.get(name):
@@ -122,6 +125,9 @@ def _check_definition(session: Session, organization_id: str, channel_type: str,
     elif channel_type == "SLACK":
         if not re.match(r"^https?://[^\s/]+", definition["webhookUrl"]):
             raise BadRequest("definition.webhookUrl must be an http(s) URL", field="definition.webhookUrl")
+        refusal = egress.url_refusal(definition["webhookUrl"])
+        if refusal:
+            raise BadRequest(f"definition.webhookUrl is refused: {refusal}", field="definition.webhookUrl")
     elif channel_type == "DAG_TRIGGER":
         roles.resolve_entity(session, organization_id, ScopeType.DEPLOYMENT, definition["deploymentId"],
                              "definition.deploymentId")
@@ -138,12 +144,13 @@ def _entity_target(session: Session, organization_id: str, entity_type: str, ent
 
 # ---------------------------------------------------------------- operations
 
-def create_channel(session: Session, auth: AuthContext, body: Any) -> schemas.NotificationChannel:
+def create_channel(session: Session, auth: AuthContext, body: Any, egress: EgressPolicy
+                   ) -> schemas.NotificationChannel:
     request = body.root
     target = _entity_target(session, auth.organization_id, request.entityType, request.entityId)
     auth.principal.require(_permission(request.entityType, "create"), target)
     _check_name(request.name)
-    definition = _check_definition(session, auth.organization_id, request.type, _definition(request), None)
+    definition = _check_definition(session, auth.organization_id, request.type, _definition(request), None, egress)
     row = NotificationChannel(
         organization_id=auth.organization_id, workspace_id=target.workspace_id, deployment_id=target.deployment_id,
         entity_type=request.entityType, name=request.name, channel_type=request.type,
@@ -166,8 +173,8 @@ def get_channel(session: Session, auth: AuthContext, channel_id: str) -> schemas
     return _render(session, load(session, auth, channel_id, "get"))
 
 
-def update_channel(session: Session, auth: AuthContext, channel_id: str, body: Any, raw: dict[str, Any]
-                   ) -> schemas.NotificationChannel:
+def update_channel(session: Session, auth: AuthContext, channel_id: str, body: Any, raw: dict[str, Any],
+                   egress: EgressPolicy) -> schemas.NotificationChannel:
     row = load(session, auth, channel_id, "update")
     # a body may leave out its type: the stored channel's type applies
     request = body.root if body.tag_given else parse_variant(schemas.UPDATE_VARIANTS[row.channel_type],
@@ -180,7 +187,7 @@ def update_channel(session: Session, auth: AuthContext, channel_id: str, body: A
         row.name = request.name
     if request.definition is not None:
         definition = _check_definition(session, auth.organization_id, row.channel_type, _definition(request),
-                                       definition_of(row))
+                                       definition_of(row), egress)
         row.definition = json.dumps(definition, sort_keys=True)
     if request.isShared is not None and row.entity_type != DEPLOYMENT and request.isShared != row.is_shared:
         for guard in SHARING_GUARDS:

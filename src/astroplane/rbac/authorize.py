@@ -59,8 +59,21 @@ class AuthContext:
 def check_organization(request: Request, session: Session, principal: Principal, organization_id: str) -> None:
     if not principal.is_member(organization_id):
         raise Forbidden("The caller is not a member of this organization")
+    guard_organization(request, session, principal, organization_id)
+
+
+def guard_organization(request: Request, session: Session, principal: Principal, organization_id: str) -> None:
+    """The organization's guards (the IP allow-list, ...) for this request; Forbidden when one refuses."""
     for guard in ORGANIZATION_GUARDS:
         guard(request, session, principal, organization_id)
+
+
+def organization_admits(request: Request, session: Session, principal: Principal, organization_id: str) -> bool:
+    try:
+        guard_organization(request, session, principal, organization_id)
+    except Forbidden:
+        return False
+    return True
 
 
 def known_to_pass_organization(scope: Scope, principal: Principal, organization_id: str, epoch: int) -> bool:
@@ -133,13 +146,23 @@ class PermissionWithout404(Permission):
 
 
 class Authenticated:
-    """Dependency for the few routes outside an organization: any valid token."""
+    """Dependency for the few routes outside an organization (GetSelfUser, ListOrganizations,
+    ListPermissionGroups): any valid token, seen from only those of its organizations whose guards
+    (the IP allow-list) admit this request, so what it answers holds nothing of the others. A
+    caller that belongs to organizations and none of them admits it is refused as their own routes
+    refuse it (403)."""
 
     def __repr__(self) -> str:
         return "Authenticated()"
 
-    async def __call__(self, principal: PrincipalDep) -> Principal:
-        return principal
+    async def __call__(self, request: Request, principal: PrincipalDep, session: SessionDep) -> Principal:
+        member_of = principal.organization_ids()
+        admitted = {org for org in member_of if organization_admits(request, session, principal, org)}
+        if admitted == member_of:
+            return principal
+        if not admitted:  # answer with the refusal of one of them (the guards' results are cached)
+            guard_organization(request, session, principal, min(member_of))
+        return principal.within(admitted)
 
 
 def permission(name: str | None, scope: ScopeType = ScopeType.ORGANIZATION):

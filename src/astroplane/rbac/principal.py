@@ -1,5 +1,6 @@
 """Who is calling, and what they may do where."""
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -75,6 +76,12 @@ class Principal:
 
     def is_member(self, organization_id: str) -> bool:
         return organization_id in self.organization_ids()
+
+    def within(self, organization_ids: set[str]) -> "Principal":
+        """This caller as seen from only these of its organizations (the others' guards refused it)."""
+        home = self.home_organization_id if self.home_organization_id in organization_ids else None
+        return dataclasses.replace(self, grants=[g for g in self.grants if g.organization_id in organization_ids],
+                                   home_organization_id=home)
 
     def permissions_at(self, target: Target) -> frozenset[str]:
         found: set[str] = set()

@@ -1,11 +1,11 @@
 from typing import Annotated
 
-from fastapi import Query
+from fastapi import Query, Request
 
 from astroplane.kit.db import SessionDep
 from astroplane.kit.pagination import list_params
 from astroplane.kit.router import AstroRouter
-from astroplane.rbac.authorize import AuthenticatedDep, permission
+from astroplane.rbac.authorize import AuthenticatedDep, organization_admits, permission
 from astroplane.teams import schemas as team_schemas
 from astroplane.teams import service as teams_service
 from astroplane.users import directory, schemas, service
@@ -18,9 +18,9 @@ CanRead = permission("organization.users.get")
 
 
 @router.get("/users/self", operation_id="GetSelfUser", response_model=schemas.SelfUser)
-async def get_self_user(session: SessionDep, principal: AuthenticatedDep,
-                  createIfNotExist: Annotated[bool | None, Query()] = None):
-    return service.get_self(session, principal)
+async def get_self_user(request: Request, session: SessionDep, principal: AuthenticatedDep,
+                        createIfNotExist: Annotated[bool | None, Query()] = None):
+    return service.get_self(session, principal, lambda org: organization_admits(request, session, principal, org))
 
 
 @router.get(PATH, operation_id="ListUsers", response_model=schemas.UsersPaginated, tags=["users"])

@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from sqlalchemy.orm import Session
 
 from astroplane.kit.errors import Forbidden, Unauthorized
@@ -22,16 +24,20 @@ def _role_scope(binding) -> schemas.SelfUserRoleScope:
                                      deploymentId=binding.deployment_id, dagTag=binding.dag_tag)
 
 
-def get_self(session: Session, principal: Principal) -> schemas.SelfUser:
+def get_self(session: Session, principal: Principal, admits: Callable[[str], bool]) -> schemas.SelfUser:
+    """The caller's profile, with the roles of the organizations it is seen from (rbac.authorize.
+    Authenticated) and the invites of organizations whose guards (the IP allow-list) `admits` it."""
     if principal.kind != "USER":
         raise Forbidden("GET /users/self describes a person, and this request used an API token. "
                         "Use a user token (astroplane user-token), or read the token with GetApiToken.")
     user = UserRepository(session).get(principal.id)
     if user is None:
         raise Unauthorized("The user no longer exists")
-    bindings = RoleBindingRepository(session).own("USER", user.id)
+    visible = principal.organization_ids()
+    bindings = [b for b in RoleBindingRepository(session).own("USER", user.id) if b.organization_id in visible]
     organization_ids = sorted({b.organization_id for b in bindings})
-    invites = [invite for source in SELF_INVITE_SOURCES for invite in source(session, user)]
+    invites = [invite for source in SELF_INVITE_SOURCES for invite in source(session, user)
+               if admits(invite.organizationId)]
     return schemas.SelfUser(
         id=user.id, username=user.username, fullName=user.full_name, avatarUrl=user.avatar_url,
         status=user.status, createdAt=user.created_at, updatedAt=user.updated_at,
