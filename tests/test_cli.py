@@ -4,12 +4,12 @@ import json
 import os
 import subprocess
 import sys
-import time
 import urllib.request
 
 import pytest
 
 from astroplane.testing import free_port
+from waiting import wait_until
 
 CLI = [sys.executable, "-m", "astroplane.cli"]
 
@@ -59,12 +59,12 @@ def test_serve_bootstraps_on_first_start_only(env):
         assert token, "serve did not print a token on first start"
         request = urllib.request.Request(f"http://127.0.0.1:{port}/v1/organizations",
                                          headers={"Authorization": f"Bearer {token}"})
-        for _ in range(50):
+        def organizations():
             try:
-                body = json.load(urllib.request.urlopen(request, timeout=5))
-                break
+                return json.load(urllib.request.urlopen(request, timeout=5))
             except OSError:
-                time.sleep(0.1)
+                return None
+        body = wait_until("the server to answer", organizations)
         assert body["organizations"][0]["name"] == "astroplane"
     finally:
         server.terminate()
