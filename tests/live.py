@@ -27,7 +27,7 @@ class LiveServer:
         self.log_path = os.path.join(str(data_dir), "server.log")
 
     def cli(self, *args: str) -> dict:
-        out = subprocess.run([*CLI, *args, "--json"], capture_output=True, text=True, env=self.env, timeout=60)
+        out = subprocess.run([*CLI, *args, "--json"], capture_output=True, text=True, env=self.env, timeout=PATIENCE)
         assert out.returncode == 0, out.stderr
         return json.loads(out.stdout)
 

@@ -9,7 +9,7 @@ import urllib.request
 import pytest
 
 from astroplane.testing import free_port
-from waiting import wait_until
+from waiting import PATIENCE, wait_until
 
 CLI = [sys.executable, "-m", "astroplane.cli"]
 
@@ -21,7 +21,7 @@ def env(tmp_path, databases, request):
 
 
 def run(env, *args):
-    result = subprocess.run([*CLI, *args], capture_output=True, text=True, env=env, timeout=60)
+    result = subprocess.run([*CLI, *args], capture_output=True, text=True, env=env, timeout=PATIENCE)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -41,7 +41,7 @@ def test_init_reuses_organizations_by_name_and_mints_fresh_tokens(env):
 
 def test_cli_errors_are_clear(env):
     result = subprocess.run([*CLI, "user-token", "--email", "nobody@example.com"], capture_output=True,
-                            text=True, env=env, timeout=60)
+                            text=True, env=env, timeout=PATIENCE)
     assert result.returncode == 2 and "no user with email" in result.stderr
 
 
@@ -68,7 +68,7 @@ def test_serve_bootstraps_on_first_start_only(env):
         assert body["organizations"][0]["name"] == "astroplane"
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        server.wait(timeout=PATIENCE)
     second = subprocess.Popen([*CLI, "serve", "--port", str(port)], stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True, env={**env, "ASTROPLANE_RUN_RECONCILER": "false"})
     try:
@@ -80,4 +80,4 @@ def test_serve_bootstraps_on_first_start_only(env):
         assert not any("export TOKEN=" in line for line in output)
     finally:
         second.terminate()
-        second.wait(timeout=20)
+        second.wait(timeout=PATIENCE)

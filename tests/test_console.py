@@ -26,7 +26,7 @@ from browser import CHROMIUM, MISSING, launch, new_context
 from conftest import make_settings
 import fake_airflow
 from live import ThreadedServer, free_port
-from waiting import wait_until
+from waiting import PATIENCE, wait_until
 
 pytestmark = pytest.mark.slow
 expect = playwright_api.expect
@@ -51,7 +51,7 @@ class Console:
         self.organization_id, self.organization_name = organization_id, organization_name
         self.base = server.base
         self.http = httpx.Client(base_url=f"{server.base}/v1/organizations/{organization_id}",
-                                 headers={"Authorization": f"Bearer {token}"}, timeout=30)
+                                 headers={"Authorization": f"Bearer {token}"}, timeout=PATIENCE)
 
     def ok(self, method: str, path: str, **kwargs):
         response = self.http.request(method, path, **kwargs)
