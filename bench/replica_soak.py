@@ -118,19 +118,24 @@ class Written:
 
 
 class Load:
-    def __init__(self, replicas: list[Replica], org: str, token: str, requests: int, seed: int):
+    def __init__(self, replicas: list[Replica], org: str, token: str, requests: int, hold_at: int):
         self.replicas, self.org, self.token = replicas, org, token
         self.tally, self.written = Tally(), Written()
         self.budget = itertools.count()
         self.limit = requests
-        self.random = random.Random(seed)
+        # request number `hold_at` and later wait until the killed replica is back: the rest of the
+        # load goes through both again
+        self.hold_at, self.resumed = hold_at, threading.Event()
         self.turn = itertools.count()
         self.batch_numbers = itertools.count(1)
 
     def send(self, method: str, path: str, body=None, token: str | None = None):
         """One request to the next replica in turn; None when the budget is spent."""
-        if next(self.budget) >= self.limit:
+        number = next(self.budget)
+        if number >= self.limit:
             raise StopIteration
+        if number >= self.hold_at:
+            self.resumed.wait()
         turn = next(self.turn)
         replica = self.replicas[turn % len(self.replicas)]
         if not replica.up:
@@ -188,7 +193,9 @@ class Load:
         if not mine["workspaces"]:
             return self._workspace(number, mine, rng)
         status, made = self.send("POST", "/deployments", {"name": f"soak-{uuid.uuid4().hex[:8]}",
-                                                          "workspaceId": rng.choice(mine["workspaces"])})
+                                                          "workspaceId": rng.choice(mine["workspaces"]),
+                                                          "type": "STANDARD", "cloudProvider": "AWS",
+                                                          "region": "us-east-1"})
         if status == 200:
             mine["deployments"].append(made["id"])
             with self.written.lock:
@@ -346,7 +353,7 @@ def main() -> int:
     parser.add_argument("--pg-url", default=os.environ.get("ASTROPLANE_TEST_PG_URL", ""),
                         help="admin URL of a PostgreSQL server (a fresh database is made there)")
     parser.add_argument("--requests", type=int, default=900, help="requests in the load, all clients together")
-    parser.add_argument("--clients", type=int, default=6)
+    parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--kill-at", type=float, default=0.4, help="kill a replica after this share of the load")
     parser.add_argument("--down-seconds", type=float, default=3.0, help="how long the killed replica stays down")
     parser.add_argument("--deadline", type=float, default=300, help="seconds for lifecycles to settle afterwards")
@@ -377,7 +384,7 @@ def main() -> int:
         # the first range must admit the caller (lockout guard); the batches then land beside it
         assert call(base, token, "POST", "/allowed-ip-address-ranges", {"ipAddressRange": "127.0.0.1/32"})[0] == 200
 
-        load = Load(replicas, org, token, args.requests, args.seed)
+        load = Load(replicas, org, token, args.requests, hold_at=int(args.requests * (args.kill_at + 0.2)))
         clients = [threading.Thread(target=load.client, args=(n, args.seed * 100 + n), daemon=True)
                    for n in range(args.clients)]
         started = time.monotonic()
@@ -390,6 +397,7 @@ def main() -> int:
         time.sleep(args.down_seconds)
         replicas[0].start()
         restarted_at = load.tally.requests
+        load.resumed.set()
         for thread in clients:
             thread.join(timeout=args.deadline)
         load_seconds = time.monotonic() - started
