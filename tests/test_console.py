@@ -190,6 +190,20 @@ def test_sign_in_overview_and_sign_out(page, console):
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
 
 
+def badges_after(page, console: Console, button, heading: str, step: str) -> list[str]:
+    """Every status badge the deployment's page shows after `button` starts a lifecycle `step`, up to
+    HEALTHY. The clock is held until the page shows the step, however slow the machine."""
+    page.evaluate(WATCH_BADGES)
+    status = page.locator("#deployment-status .badge")
+    with console.held_clock() as resume:
+        button.click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        expect(status).to_have_text(step)
+        resume()
+        expect(status).to_have_text("HEALTHY")
+    return page.evaluate("window.__badges")
+
+
 def test_create_a_workspace_and_a_deployment_and_watch_it_become_healthy(page, console):
     sign_in(page, console)
     page.get_by_role("link", name="Workspaces").click()
@@ -210,16 +224,10 @@ def test_create_a_workspace_and_a_deployment_and_watch_it_become_healthy(page, c
     deployment_name = f"ui-dep-{uuid.uuid4().hex[:6]}"
     page.get_by_label("Name").fill(deployment_name)
     page.get_by_label("Workspace").select_option(label=name)
-    page.evaluate(WATCH_BADGES)
-    status = page.locator("#deployment-status .badge")
-    with console.held_clock() as resume:
-        page.get_by_role("button", name="Create deployment").click()
-        expect(page.get_by_role("heading", level=1)).to_have_text(deployment_name)
-        expect(status).to_have_text("CREATING")
-        resume()
-        # the page polls: without a reload, the badge goes from CREATING to HEALTHY on its own
-        expect(status).to_have_text("HEALTHY")
-    assert page.evaluate("window.__badges") == ["CREATING", "HEALTHY"]
+    # the page polls: without a reload, the badge goes from CREATING to HEALTHY on its own
+    badges = badges_after(page, console, page.get_by_role("button", name="Create deployment"), deployment_name,
+                          "CREATING")
+    assert badges == ["CREATING", "HEALTHY"]
     deployment_id = page.url.rsplit("/", 1)[1]
     created = console.ok("GET", f"/deployments/{deployment_id}")
     assert created["name"] == deployment_name and created["status"] == "HEALTHY"
@@ -244,14 +252,9 @@ def test_create_a_workspace_and_a_deployment_and_watch_it_become_healthy(page, c
     page.get_by_label("Key").last.fill("API_PASSWORD")
     page.get_by_label("Value").last.fill("s3cr3t-do-not-show")
     page.get_by_label("Secret", exact=True).last.check()
-    page.evaluate(WATCH_BADGES)
-    with console.held_clock() as resume:
-        page.get_by_role("button", name="Save and redeploy").click()
-        expect(page.get_by_role("heading", level=1)).to_have_text(deployment_name)
-        expect(status).to_have_text("DEPLOYING")
-        resume()
-        expect(status).to_have_text("HEALTHY")
-    assert page.evaluate("window.__badges") == ["DEPLOYING", "HEALTHY"]
+    badges = badges_after(page, console, page.get_by_role("button", name="Save and redeploy"), deployment_name,
+                          "DEPLOYING")
+    assert badges == ["DEPLOYING", "HEALTHY"]
     variables = page.get_by_role("region", name="Environment variables")
     expect(variables).to_contain_text("visible-value")
     expect(variables.locator("tr", has_text="API_PASSWORD").locator(".masked")).to_be_visible()
