@@ -101,6 +101,8 @@ def test_fuzz(live, token, prefix, reference, source, tmp_path):
             runs.append((relaxed, CHECKS.replace("status_code_conformance,", "")))
     for operation_ids, checks in runs:
         result = _schemathesis(token, schema, PHASES[source], operation_ids, checks, tmp_path)
+        with open(tmp_path / "schemathesis.txt", "a") as record:  # the whole run's output, for its figures
+            record.write(result.stdout)
         summary = "\n".join(line for line in result.stdout.splitlines()[-12:] if line.strip())
         print(f"schemathesis {reference} {source}: {len(operation_ids)} operations, phases {PHASES[source]}, seed={SEED} examples={EXAMPLES}:\n{summary}")
         assert result.returncode == 0, f"replay with ASTROPLANE_FUZZ_SEED={SEED}\n{result.stdout[-6000:]}"
