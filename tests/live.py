@@ -10,6 +10,7 @@ import time
 import urllib.request
 
 from astroplane.testing import free_port, serving
+from waiting import PATIENCE
 
 CLI = [sys.executable, "-m", "astroplane.cli"]
 
@@ -26,7 +27,7 @@ class LiveServer:
         self.log_path = os.path.join(str(data_dir), "server.log")
 
     def cli(self, *args: str) -> dict:
-        out = subprocess.run([*CLI, *args, "--json"], capture_output=True, text=True, env=self.env, timeout=60)
+        out = subprocess.run([*CLI, *args, "--json"], capture_output=True, text=True, env=self.env, timeout=PATIENCE)
         assert out.returncode == 0, out.stderr
         return json.loads(out.stdout)
 
@@ -37,7 +38,7 @@ class LiveServer:
                                          *serve_args], stdout=log, stderr=subprocess.STDOUT, env=self.env)
         if health_context is not None:
             self.base = self.base.replace("http://", "https://")
-        deadline = time.monotonic() + 120  # a busy 2-core machine starts slowly
+        deadline = time.monotonic() + PATIENCE  # a busy 2-core machine starts slowly
         while time.monotonic() < deadline:
             try:
                 urllib.request.urlopen(f"{self.base}/healthz", timeout=1, context=health_context)
@@ -50,12 +51,12 @@ class LiveServer:
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.terminate()
-            self.process.wait(timeout=20)
+            self.process.wait(timeout=PATIENCE)
 
     def kill(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.kill()
-            self.process.wait(timeout=20)
+            self.process.wait(timeout=PATIENCE)
 
     def logs(self) -> str:
         with open(self.log_path) as handle:

@@ -4,12 +4,12 @@ import json
 import os
 import subprocess
 import sys
-import time
 import urllib.request
 
 import pytest
 
 from astroplane.testing import free_port
+from waiting import PATIENCE, wait_until
 
 CLI = [sys.executable, "-m", "astroplane.cli"]
 
@@ -21,7 +21,7 @@ def env(tmp_path, databases, request):
 
 
 def run(env, *args):
-    result = subprocess.run([*CLI, *args], capture_output=True, text=True, env=env, timeout=60)
+    result = subprocess.run([*CLI, *args], capture_output=True, text=True, env=env, timeout=PATIENCE)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -41,7 +41,7 @@ def test_init_reuses_organizations_by_name_and_mints_fresh_tokens(env):
 
 def test_cli_errors_are_clear(env):
     result = subprocess.run([*CLI, "user-token", "--email", "nobody@example.com"], capture_output=True,
-                            text=True, env=env, timeout=60)
+                            text=True, env=env, timeout=PATIENCE)
     assert result.returncode == 2 and "no user with email" in result.stderr
 
 
@@ -59,16 +59,16 @@ def test_serve_bootstraps_on_first_start_only(env):
         assert token, "serve did not print a token on first start"
         request = urllib.request.Request(f"http://127.0.0.1:{port}/v1/organizations",
                                          headers={"Authorization": f"Bearer {token}"})
-        for _ in range(50):
+        def organizations():
             try:
-                body = json.load(urllib.request.urlopen(request, timeout=5))
-                break
+                return json.load(urllib.request.urlopen(request, timeout=5))
             except OSError:
-                time.sleep(0.1)
+                return None
+        body = wait_until("the server to answer", organizations)
         assert body["organizations"][0]["name"] == "astroplane"
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        server.wait(timeout=PATIENCE)
     second = subprocess.Popen([*CLI, "serve", "--port", str(port)], stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True, env={**env, "ASTROPLANE_RUN_RECONCILER": "false"})
     try:
@@ -80,4 +80,4 @@ def test_serve_bootstraps_on_first_start_only(env):
         assert not any("export TOKEN=" in line for line in output)
     finally:
         second.terminate()
-        second.wait(timeout=20)
+        second.wait(timeout=PATIENCE)

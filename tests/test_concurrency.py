@@ -8,6 +8,7 @@ import urllib.request
 import pytest
 
 from live import LiveServer
+from waiting import PATIENCE
 
 pytestmark = pytest.mark.slow
 
@@ -17,7 +18,7 @@ def _call(base, token, method, path, body=None):
     request = urllib.request.Request(base + path, data=data, method=method,
                                      headers={"Authorization": f"Bearer {token}", "content-type": "application/json"})
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with urllib.request.urlopen(request, timeout=PATIENCE) as response:
             raw = response.read()
             return response.status, json.loads(raw) if raw else None
     except urllib.error.HTTPError as error:

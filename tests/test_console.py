@@ -6,6 +6,7 @@ message, sign out; and every other view once.
 Screenshots of each main view go to <pytest basetemp>/console-screenshots-<backend>/ (printed).
 """
 
+import contextlib
 import json
 import os
 import re
@@ -21,15 +22,16 @@ from astroplane.app import create_app
 from astroplane.auth.codec import TokenCodec
 from astroplane.kit.db import Database
 from astroplane.kit.migrate import upgrade
-from browser import CHROMIUM, MISSING, launch
+from browser import CHROMIUM, MISSING, launch, new_context
 from conftest import make_settings
 import fake_airflow
 from live import ThreadedServer, free_port
+from waiting import PATIENCE, wait_until
 
 pytestmark = pytest.mark.slow
 expect = playwright_api.expect
-# each lifecycle step (CREATING -> HEALTHY, ...) takes this long: short for the suite's sake, long
-# enough that the page shows the step before it ends, even on a busy machine
+# each lifecycle step (CREATING -> HEALTHY, ...) takes this long: short for the suite's sake; a test
+# that must see a step on the page holds the server's clock until it does (Console.held_clock)
 STEP_DELAY = 2.0
 # every status badge the page ever showed, in order (a full reload would start the list afresh)
 WATCH_BADGES = """
@@ -49,12 +51,28 @@ class Console:
         self.organization_id, self.organization_name = organization_id, organization_name
         self.base = server.base
         self.http = httpx.Client(base_url=f"{server.base}/v1/organizations/{organization_id}",
-                                 headers={"Authorization": f"Bearer {token}"}, timeout=30)
+                                 headers={"Authorization": f"Bearer {token}"}, timeout=PATIENCE)
 
     def ok(self, method: str, path: str, **kwargs):
         response = self.http.request(method, path, **kwargs)
         assert response.is_success, (response.status_code, response.text)
         return response.json() if response.content else None
+
+    def clock(self, method: str, action: str = "") -> None:
+        """The test controls' clock (docs/testing.md): a frozen clock holds every lifecycle step."""
+        response = self.http.request(method, f"{self.base}/astroplane/v1/organizations/{self.organization_id}/clock{action}",
+                                     json={} if method == "POST" else None)
+        assert response.is_success, (response.status_code, response.text)
+
+    @contextlib.contextmanager
+    def held_clock(self):
+        """Time stands still inside (however slow the machine, a step shown stays on the page until
+        `resume`); afterwards the server's clock is the system's again."""
+        self.clock("POST", "/freeze")
+        try:
+            yield lambda: self.clock("POST", "/resume")
+        finally:
+            self.clock("DELETE")
 
     def workspace(self, **extra) -> dict:
         return self.ok("POST", "/workspaces", json={"name": f"ws-{uuid.uuid4().hex[:6]}", "defaultCloudProvider": "AWS",
@@ -65,19 +83,13 @@ class Console:
                                                      "workspaceId": workspace_id, **extra})
 
     def healthy(self, deployment_id: str) -> dict:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+        def deployment_if_healthy():
             deployment = self.ok("GET", f"/deployments/{deployment_id}")
-            if deployment["status"] == "HEALTHY":
-                return deployment
-            time.sleep(0.1)
-        raise AssertionError(f"deployment {deployment_id} did not become HEALTHY")
+            return deployment if deployment["status"] == "HEALTHY" else None
+        return wait_until(f"deployment {deployment_id} to be HEALTHY", deployment_if_healthy)
 
     def gone(self, path: str) -> None:
-        deadline = time.monotonic() + 30
-        while self.http.get(path).status_code != 404:
-            assert time.monotonic() < deadline, f"{path} is still there"
-            time.sleep(0.1)
+        wait_until(f"{path} to be gone", lambda: self.http.get(path).status_code == 404)
 
     def shot(self, page, name: str) -> None:
         page.screenshot(path=str(self.shots / f"{name}.png"), full_page=True)
@@ -89,7 +101,7 @@ def console(request, databases, tmp_path_factory):
     database = Database(url)
     upgrade(database.engine)
     settings = make_settings(tmp_path_factory.mktemp(f"console-{request.param}"), url, run_reconciler=True,
-                             step_delay_seconds=STEP_DELAY, reconcile_interval_seconds=0.1)
+                             step_delay_seconds=STEP_DELAY, reconcile_interval_seconds=0.1, test_controls=True)
     name = f"console-{request.param}"
     session = database.session()
     try:
@@ -120,8 +132,7 @@ def browser():
 
 @pytest.fixture
 def page(browser, console):
-    context = browser.new_context(viewport={"width": 1280, "height": 860})
-    context.set_default_timeout(15_000)
+    context = new_context(browser, viewport={"width": 1280, "height": 860})
     page = context.new_page()
     problems = []
     page.on("pageerror", lambda error: problems.append(str(error)))
@@ -179,6 +190,20 @@ def test_sign_in_overview_and_sign_out(page, console):
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
 
 
+def badges_after(page, console: Console, button, heading: str, step: str) -> list[str]:
+    """Every status badge the deployment's page shows after `button` starts a lifecycle `step`, up to
+    HEALTHY. The clock is held until the page shows the step, however slow the machine."""
+    page.evaluate(WATCH_BADGES)
+    status = page.locator("#deployment-status .badge")
+    with console.held_clock() as resume:
+        button.click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        expect(status).to_have_text(step)
+        resume()
+        expect(status).to_have_text("HEALTHY")
+    return page.evaluate("window.__badges")
+
+
 def test_create_a_workspace_and_a_deployment_and_watch_it_become_healthy(page, console):
     sign_in(page, console)
     page.get_by_role("link", name="Workspaces").click()
@@ -199,13 +224,10 @@ def test_create_a_workspace_and_a_deployment_and_watch_it_become_healthy(page, c
     deployment_name = f"ui-dep-{uuid.uuid4().hex[:6]}"
     page.get_by_label("Name").fill(deployment_name)
     page.get_by_label("Workspace").select_option(label=name)
-    page.evaluate(WATCH_BADGES)
-    page.get_by_role("button", name="Create deployment").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(deployment_name)
-    status = page.locator("#deployment-status .badge")
     # the page polls: without a reload, the badge goes from CREATING to HEALTHY on its own
-    expect(status).to_have_text("HEALTHY", timeout=20_000)
-    assert page.evaluate("window.__badges") == ["CREATING", "HEALTHY"]
+    badges = badges_after(page, console, page.get_by_role("button", name="Create deployment"), deployment_name,
+                          "CREATING")
+    assert badges == ["CREATING", "HEALTHY"]
     deployment_id = page.url.rsplit("/", 1)[1]
     created = console.ok("GET", f"/deployments/{deployment_id}")
     assert created["name"] == deployment_name and created["status"] == "HEALTHY"
@@ -230,11 +252,9 @@ def test_create_a_workspace_and_a_deployment_and_watch_it_become_healthy(page, c
     page.get_by_label("Key").last.fill("API_PASSWORD")
     page.get_by_label("Value").last.fill("s3cr3t-do-not-show")
     page.get_by_label("Secret", exact=True).last.check()
-    page.evaluate(WATCH_BADGES)
-    page.get_by_role("button", name="Save and redeploy").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(deployment_name)
-    expect(status).to_have_text("HEALTHY", timeout=20_000)
-    assert page.evaluate("window.__badges") == ["DEPLOYING", "HEALTHY"]
+    badges = badges_after(page, console, page.get_by_role("button", name="Save and redeploy"), deployment_name,
+                          "DEPLOYING")
+    assert badges == ["DEPLOYING", "HEALTHY"]
     variables = page.get_by_role("region", name="Environment variables")
     expect(variables).to_contain_text("visible-value")
     expect(variables.locator("tr", has_text="API_PASSWORD").locator(".masked")).to_be_visible()
@@ -246,11 +266,11 @@ def test_hibernate_wake_and_delete(page, console):
     deployment = console.deployment(workspace["id"], isDevelopmentMode=True)
     signed_in(page, console, at=f"console/#/deployments/{deployment['id']}")
     status = page.locator("#deployment-status .badge")
-    expect(status).to_have_text("HEALTHY", timeout=20_000)
+    expect(status).to_have_text("HEALTHY")
     page.get_by_role("button", name="Hibernate").click()
-    expect(status).to_have_text("HIBERNATING", timeout=20_000)
+    expect(status).to_have_text("HIBERNATING")
     page.get_by_role("button", name="Wake up").click()
-    expect(status).to_have_text("HEALTHY", timeout=20_000)
+    expect(status).to_have_text("HEALTHY")
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Delete").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Deployments")
@@ -439,11 +459,12 @@ def test_the_allow_list_guards_against_locking_yourself_out(page, console):
         asked.append(dialog.message)
         dialog.accept() if answer["accept"] else dialog.dismiss()
 
+    def asked_at_least(count: int) -> bool:
+        page.wait_for_timeout(20)  # lets Playwright deliver the dialog events meanwhile
+        return len(asked) >= count
+
     def wait_for_questions(count: int) -> None:
-        for _ in range(100):
-            if len(asked) >= count:
-                break
-            page.wait_for_timeout(20)
+        wait_until(f"question {count}", lambda: asked_at_least(count))
         assert len(asked) == count, asked
 
     page.on("dialog", on_dialog)
@@ -542,7 +563,7 @@ def test_a_local_runtime_deployment_links_to_its_airflow_through_the_proxy(brows
     session.close()
     app = create_app(settings, database)
     server = ThreadedServer(app, port=port).start()
-    context = browser.new_context()
+    context = new_context(browser)
     try:
         console = Console(server, init.token, init.organization_id, "local", tmp_path)
         deployment = console.deployment(console.workspace()["id"])

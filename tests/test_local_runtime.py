@@ -20,6 +20,7 @@ import pytest
 
 from archive_helpers import tarball
 from live import LiveServer
+from waiting import PATIENCE, wait_until
 
 # one worker runs every real-Airflow test, one after another: two at once would share two cores
 pytestmark = [pytest.mark.slow, pytest.mark.airflow, pytest.mark.xdist_group("airflow")]
@@ -45,15 +46,9 @@ greet()
 '''
 
 
-def _wait(what: str, check, timeout: float, every: float = 1.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(every)
+def _wait(what: str, check, timeout: float = PATIENCE, every: float = 1.0):
+    """Airflow's own steps are slow: a second between polls, and never less than the suite's patience."""
+    return wait_until(what, check, max(timeout, PATIENCE), every)
 
 
 def _processes_in(home: pathlib.Path) -> list[int]:

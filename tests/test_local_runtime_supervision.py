@@ -26,6 +26,7 @@ from astroplane.runtime.installs import Installs
 from astroplane.runtime.local import LocalRuntime
 from conftest import BACKENDS, CLIENT_ADDRESS, make_settings
 import fake_airflow
+from waiting import PATIENCE
 
 
 class Local:
@@ -55,7 +56,7 @@ class Local:
         assert response.status_code == status, f"{method} {path}: {response.status_code} {response.text}"
         return response.json() if response.content else None
 
-    def reconcile_until(self, path: str, status: str, timeout: float = 20) -> dict:
+    def reconcile_until(self, path: str, status: str, timeout: float = PATIENCE) -> dict:
         reconciler = Reconciler(self.database, steps_for(self.settings), self.runtime)
         deadline = time.monotonic() + timeout
         while True:
@@ -70,7 +71,7 @@ class Local:
         found = self.ok("GET", f"{path}/logs", params={"sources": source, "maxNumResults": 1000})
         return [line["raw"] for line in found["results"]]
 
-    def has_logged(self, path: str, source: str, text: str, timeout: float = 20) -> bool:
+    def has_logged(self, path: str, source: str, text: str, timeout: float = PATIENCE) -> bool:
         """Whether `text` reaches the deployment's logs: output is collected by reconciler passes,
         and a busy machine may start a component after the pass that found it healthy."""
         reconciler = Reconciler(self.database, steps_for(self.settings), self.runtime)
@@ -111,7 +112,7 @@ def _update(local: Local, deployment: dict, **fields) -> dict:
     return local.ok("POST", f"/deployments/{deployment['id']}", json=body)
 
 
-def _gone(local: Local, pids: list[int], timeout: float = 15) -> bool:
+def _gone(local: Local, pids: list[int], timeout: float = PATIENCE) -> bool:
     """Whether the processes are gone, running reconciler passes meanwhile (stops finish there)."""
     reconciler = Reconciler(local.database, steps_for(local.settings), local.runtime)
     deadline = time.monotonic() + timeout
@@ -248,7 +249,7 @@ def test_a_new_server_stops_what_the_old_one_left_and_starts_it_again(local):
     local.runtime = LocalRuntime(local.settings.runtime_dir, Installs(local.settings.airflow_dir),
                                  local.runtime.store, max_unpacked_bytes=10**8)
     for component in old.components.values():  # reap: here they are this process's children
-        component.process.wait(timeout=5)
+        component.process.wait(timeout=PATIENCE)
     assert orphans and not _alive(orphans)
     assert local.reconcile_until(path, "HEALTHY")["status"] == "HEALTHY"
     assert _alive(local.runtime._instances[deployment["id"]].pids())

@@ -1,7 +1,6 @@
 """The reconciler as it runs in production: the background loop, and several replicas at once."""
 
 import threading
-import time
 
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
@@ -9,6 +8,7 @@ from fastapi.testclient import TestClient
 from astroplane.app import create_app
 from conftest import make_settings, make_workspace
 from lifecycle_helpers import reconcile
+from waiting import wait_until
 
 STANDARD = {"type": "STANDARD", "cloudProvider": "AWS", "region": "us-east-1"}
 
@@ -22,13 +22,8 @@ def test_background_loop_advances_states(server, api, tmp_path):
         base = f"/v1/organizations/{api.org.id}"
         created = client.post(f"{base}/deployments", headers=headers,
                               json={"name": "bg", "workspaceId": workspace["id"], **STANDARD}).json()
-        status = created["status"]
-        for _ in range(400):  # waits for the loop; the assertion is on the state reached, not on time
-            status = client.get(f"{base}/deployments/{created['id']}", headers=headers).json()["status"]
-            if status == "HEALTHY":
-                break
-            time.sleep(0.025)
-        assert status == "HEALTHY"
+        wait_until("the background loop to make it HEALTHY", lambda: client.get(
+            f"{base}/deployments/{created['id']}", headers=headers).json()["status"] == "HEALTHY", every=0.025)
 
 
 def test_concurrent_replicas_take_each_row_once(server, api):

@@ -11,6 +11,7 @@ from astroplane.kit.ids import SeededIds, is_id
 from astroplane.testing import running_server
 from conftest import BACKENDS
 from live import LiveServer
+from waiting import wait_until
 
 SIGNING_KEY = "shared-signing-key-" + "s" * 32
 
@@ -138,13 +139,8 @@ def test_the_background_reconciler_keeps_the_servers_time():
         created = client.post(f"{org}/deployments", json={"name": "bg", "workspaceId": workspace["id"],
                                                           "type": "STANDARD", "cloudProvider": "AWS",
                                                           "region": "us-east-1"}).json()
-        status = created["status"]
-        for _ in range(200):  # the assertion is on the state reached, not on how long it took
-            status = client.get(f"{org}/deployments/{created['id']}").json()["status"]
-            if status == "HEALTHY":
-                break
-            time.sleep(0.05)
-        assert status == "HEALTHY"
+        wait_until("the background loop to make it HEALTHY",
+                   lambda: client.get(f"{org}/deployments/{created['id']}").json()["status"] == "HEALTHY", every=0.05)
 
 
 def test_my_automation_retries_a_flaky_control_plane(astroplane_server):
