@@ -16,6 +16,8 @@ from astro_cli import AstroCli
 from conftest import BACKENDS
 from live import LiveServer
 
+pytestmark = pytest.mark.slow  # live servers in their own processes
+
 
 @pytest.fixture(params=BACKENDS)
 def tls_server(request, databases, tmp_path):

@@ -18,6 +18,8 @@ from astro_cli import AstroCli
 from conftest import BACKENDS
 from live import LiveServer
 
+pytestmark = pytest.mark.slow  # live servers in their own processes
+
 DOC = pathlib.Path(__file__).resolve().parents[1] / "docs" / "clients.md"
 DOC_BASE = "http://127.0.0.1:8080"
 

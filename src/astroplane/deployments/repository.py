@@ -152,10 +152,10 @@ class DeploymentRepository:
     def claim_due(self, running: frozenset[str], limit: int, after: str | None = None) -> list[Deployment]:
         """Up to `limit` deployments with something to do (a running step, hibernation), taken in
         id order after `after` and wrapping around, so a backlog is worked through pass by pass and
-        none waits forever; locked for this transaction, skipping rows
-        another replica holds (SKIP LOCKED on PostgreSQL). The due ids come from the status and
-        development-mode indexes (an OR of plain comparisons, without the ORDER BY ... LIMIT
-        that would make SQLite walk the primary key), whatever the size of the table."""
+        none waits forever; locked for this transaction, skipping rows another replica holds (SKIP
+        LOCKED on PostgreSQL). The due ids come from the status and development-mode indexes (an OR
+        of plain comparisons, without the ORDER BY ... LIMIT that would make SQLite walk the
+        primary key), whatever the size of the table."""
         due = sorted(self.session.scalars(sa.select(Deployment.id).where(sa.or_(
             Deployment.status.in_(running), Deployment.is_development_mode == sa.true()))))
         start = bisect.bisect_right(due, after) if after else 0

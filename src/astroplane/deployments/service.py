@@ -1,4 +1,5 @@
-"""Deployments: create (full and simplified), list, get, update, asynchronous delete, hibernation."""
+"""Deployments: create (full and simplified), list, get, update, delete (the runtime torn down
+afterwards by the reconciler), hibernation."""
 
 import datetime as dt
 import logging
