@@ -128,3 +128,145 @@ class AstroCli:
         with an empty version, "which will delete the bundle from the deployment"."""
         deploy = self._create_bundle_deploy(deployment_id, self.DBT_MOUNT_PREFIX + project_name, description)
         return self._finalize_bundle(deployment_id, deploy["id"], "")
+
+    # --- astro deployment airflow-variable | connection | pool (cmd/cloud/deployment.go,
+    # cloud/deployment/deployment_airflow.go, airflow-client/airflow-client.go, airflow-client/types.go) ----
+
+    def airflow_url(self, deployment_id: str) -> str:
+        """resolveDeploymentAirflowURL / getAirflowURL: the deployment read by id, its
+        `metadata.airflow_api_url` (webServerAirflowApiUrl) up to any "?"."""
+        got = self.v1("GET", f"/organizations/{self.organization}/deployments/{deployment_id}")
+        assert got.status_code == 200, got.text
+        return got.json()["webServerAirflowApiUrl"].split("?")[0]
+
+    def _airflow(self, method: str, url: str, body: dict | None = None) -> dict:
+        """DoAirflowClient: `authorization` is the context's token, JSON bodies; any non-2xx fails
+        the command; a 2xx body is decoded as JSON."""
+        headers = {"authorization": self.authorization}
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        response = self.http.request(method, url, headers=headers,
+                                     content=None if body is None else json.dumps(body))
+        assert 200 <= response.status_code < 300, (method, url, response.status_code, response.text)
+        return response.json()
+
+    def _list(self, airflow_url: str, resource: str) -> list[dict]:
+        """fetchAllPages: pages of 100 until a short page or total_entries."""
+        found, offset = [], 0
+        while True:
+            page = self._airflow("GET", f"https://{airflow_url}/{resource}?limit=100&offset={offset}")
+            items = page.get(resource) or []
+            found += items
+            offset += len(items)
+            if len(items) < 100 or (page.get("total_entries", 0) > 0 and offset >= page["total_entries"]):
+                return found
+
+    def airflow_variable(self, action: str, deployment_id: str, key: str = "", value: str = "",
+                         description: str = ""):
+        """`astro deployment airflow-variable list|create|update --deployment-id … [--key --value --description]`."""
+        url = self.airflow_url(deployment_id)
+        body = {"description": description, "key": key, "value": value}
+        if action == "list":
+            return self._list(url, "variables")
+        if action == "create":
+            return self._airflow("POST", f"https://{url}/variables", body)
+        return self._airflow("PATCH", f"https://{url}/variables/{key}", body)
+
+    def airflow_connection(self, action: str, deployment_id: str, conn_id: str = "", conn_type: str = "",
+                           host: str = "", login: str = "", password: str = "", schema: str = "",
+                           extra: str = "", port: int = 0, description: str = ""):
+        """`astro deployment connection list|create|update --deployment-id … --conn-id --conn-type …`."""
+        url = self.airflow_url(deployment_id)
+        body = {"connection_id": conn_id, "conn_type": conn_type, "description": description, "host": host,
+                "schema": schema, "login": login, "password": password, "port": port, "extra": extra}
+        if action == "list":
+            return self._list(url, "connections")
+        if action == "create":
+            return self._airflow("POST", f"https://{url}/connections", body)
+        return self._airflow("PATCH", f"https://{url}/connections/{conn_id}", body)
+
+    def airflow_pool(self, action: str, deployment_id: str, name: str = "", slots: int = 0,
+                     description: str = "", include_deferred: bool = False):
+        """`astro deployment pool list|create|update --deployment-id … --name --slots …`; the default
+        pool is patched with an update mask (it takes no other field)."""
+        url = self.airflow_url(deployment_id)
+        body = {"description": description, "name": name, "slots": slots, "include_deferred": include_deferred}
+        if action == "list":
+            return self._list(url, "pools")
+        if action == "create":
+            return self._airflow("POST", f"https://{url}/pools", body)
+        target = f"https://{url}/pools/{name}"
+        if name == "default_pool":
+            target += "?update_mask=slots&update_mask=include_deferred"
+        return self._airflow("PATCH", target, body)
+
+    # --- login, workspaces, deployments (cmd/cloud/setup.go checkAPIToken, cloud/workspace/workspace.go,
+    # cloud/deployment/deployment.go List and Create) ---------------------------------------------------
+
+    def login(self) -> dict:
+        """checkAPIToken, before every cloud command: the token's `permissions` claim names its
+        organization (and a workspace, for a workspace token); GET /organizations, whose first
+        organization must carry `product` (the CLI dereferences it)."""
+        import base64
+        payload = self.token.split(".")[1]
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        assert claims.get("permissions"), "the CLI refuses a token without permissions"
+        named = dict(p.split(":", 1) for p in claims["permissions"] if ":" in p)
+        self.organization = named.get("organizationId", self.organization)
+        self.workspace = named.get("workspaceId", self.workspace)
+        listed = self.v1("GET", "/organizations")
+        assert listed.status_code == 200, listed.text
+        assert listed.json()["organizations"][0]["product"]
+        return claims
+
+    def workspace_list(self) -> list[dict]:
+        """`astro workspace list`: the organization's workspaces."""
+        listed = self.v1("GET", f"/organizations/{self.organization}/workspaces")
+        assert listed.status_code == 200, listed.text
+        return listed.json()["workspaces"]
+
+    def workspace_switch(self, workspace_id: str) -> None:
+        """`astro workspace switch <id>`: the id must be one of the listed workspaces; it is then the
+        context's workspace."""
+        assert workspace_id in {w["id"] for w in self.workspace_list()}, f"no workspace {workspace_id}"
+        self.workspace = workspace_id
+
+    def deployment_list(self) -> list[dict]:
+        """`astro deployment list`: needs the context's workspace (coalesceWorkspace), then the
+        deployments in it."""
+        assert self.workspace, "failed to find a valid workspace: no workspace in the context"
+        listed = self.v1("GET", f"/organizations/{self.organization}/deployments",
+                         params={"workspaceIds": self.workspace})
+        assert listed.status_code == 200, listed.text
+        return listed.json()["deployments"]
+
+    def deployment_create(self, *, name: str, workspace_id: str, runtime_version: str, cloud_provider: str,
+                          region: str, scheduler_size: str = "", dag_deploy: str = "", executor: str = "CeleryExecutor",
+                          description: str = "", high_availability: str = "", development_mode: str = "",
+                          cicd_enforcement: str = "") -> dict:
+        """`astro deployment create` for a STANDARD deployment (Create): deployment options for the
+        type and provider (the pod and quota defaults come from them), the workspaces (the id must be
+        one), then the create with every member the CLI sets."""
+        assert runtime_version, "without --runtime-version the CLI downloads the runtime list first"
+        assert cloud_provider and region, "without --cloud-provider and --region the CLI prompts"
+        options = self.v1("GET", f"/organizations/{self.organization}/deployment-options",
+                          params={"deploymentType": "STANDARD", "cloudProvider": cloud_provider.upper()})
+        assert options.status_code == 200, options.text
+        quotas = options.json()["resourceQuotas"]
+        assert workspace_id in {w["id"] for w in self.workspace_list()}, "no such workspace"
+        executors = {"celeryexecutor": "CELERY", "celery": "CELERY", "kubernetesexecutor": "KUBERNETES",
+                     "kubernetes": "KUBERNETES", "astroexecutor": "ASTRO", "astro": "ASTRO"}
+        body = {"astroRuntimeVersion": runtime_version, "cloudProvider": cloud_provider.upper(),
+                "description": description, "name": name, "executor": executors[executor.lower()],
+                "isCicdEnforced": cicd_enforcement == "enable", "region": region,
+                "isDagDeployEnabled": dag_deploy == "enable", "isHighAvailability": high_availability == "enable",
+                "isDevelopmentMode": development_mode == "enable", "workspaceId": workspace_id, "type": "STANDARD",
+                "defaultTaskPodCpu": quotas["defaultPodSize"]["cpu"]["default"],
+                "defaultTaskPodMemory": quotas["defaultPodSize"]["memory"]["default"],
+                "resourceQuotaCpu": quotas["resourceQuota"]["cpu"]["default"],
+                "resourceQuotaMemory": quotas["resourceQuota"]["memory"]["default"]}
+        if scheduler_size:
+            body["schedulerSize"] = scheduler_size.upper()
+        created = self.v1("POST", f"/organizations/{self.organization}/deployments", body)
+        assert created.status_code == 200, created.text
+        return created.json()

@@ -554,7 +554,7 @@ def test_a_local_runtime_deployment_links_to_its_airflow_through_the_proxy(brows
             "href", f"/v1/organizations/{init.organization_id}/deployments/{deployment['id']}/airflow")
         airflow.get_by_role("button", name="Check the Airflow API").click()
         # the stand-in serves only health checks, so the proxy answers with its own error, shown as such
-        expected = httpx.get(f"{deployment['webServerAirflowApiUrl']}/version",
+        expected = httpx.get(f"{deployment['apiUrl']}/version",
                              headers={"Authorization": f"Bearer {init.token}"})
         assert expected.status_code == 502
         expect(airflow.get_by_role("alert").locator(".error-message")).to_have_text(expected.json()["message"])

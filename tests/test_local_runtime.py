@@ -121,8 +121,9 @@ def test_a_deployment_is_a_running_airflow(live, tmp_path):
     _wait("HEALTHY", lambda: ok("GET", path)["status"] == "HEALTHY", timeout=420)
     timings["create -> HEALTHY (s)"] = time.monotonic() - started
     deployment = ok("GET", path)
-    airflow_api = deployment["webServerAirflowApiUrl"]
+    airflow_api = deployment["apiUrl"]  # webServerAirflowApiUrl is the same without the scheme
     assert airflow_api.startswith(f"{live.base}/v1/") and deployment["statusReason"] == "Successfully Deployed"
+    assert deployment["webServerAirflowApiUrl"] == airflow_api.split("://", 1)[1]
     health = client.get(f"{airflow_api}/monitor/health").json()
     assert health["metadatabase"]["status"] == "healthy" and health["scheduler"]["status"] == "healthy"
     timings["RSS per deployment (MB)"] = _rss_mb(_processes_in(home))

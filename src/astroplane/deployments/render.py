@@ -89,10 +89,15 @@ LOCAL_AIRFLOW_BASE = "local_airflow_base"
 
 
 def urls(deployment: Deployment, local_base: str | None = None) -> dict[str, str]:
+    """The deployment's URLs, shaped as Astro gives them: `webServerIngressHostname`, `webServerUrl`
+    and `webServerAirflowApiUrl` without a scheme (the Astro CLI puts https:// in front of the
+    last one), `apiUrl` and `uiUrl` with one. On the local runtime they lead to the deployment's
+    Airflow through astroplane's proxy (runtime/proxy_endpoints.py)."""
     if local_base is not None:
         airflow = f"{local_base}/v1/organizations/{deployment.organization_id}/deployments/{deployment.id}/airflow"
-        return {"webServerIngressHostname": local_base.split("://", 1)[-1], "webServerUrl": airflow,
-                "webServerAirflowApiUrl": f"{airflow}/api/v2", "apiUrl": f"{airflow}/api/v2", "uiUrl": airflow}
+        bare = airflow.split("://", 1)[-1]
+        return {"webServerIngressHostname": local_base.split("://", 1)[-1], "webServerUrl": bare,
+                "webServerAirflowApiUrl": f"{bare}/api/v2", "apiUrl": f"{airflow}/api/v2", "uiUrl": airflow}
     domain = options.defaults()["ingressDomain"]
     suffix = deployment.id[-8:]
     host = f"{deployment.organization_id}.{domain}"

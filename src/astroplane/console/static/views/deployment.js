@@ -81,7 +81,7 @@ export async function detail(main, { params, navigate, alive, onCleanup }) {
       button("Check the Airflow API", async () => {
         clear(result);
         try {
-          const response = await request("GET", `${new URL(deployment.webServerAirflowApiUrl).pathname.replace(/^\/v1/, "")}/version`, { raw: true });
+          const response = await request("GET", `${new URL(deployment.apiUrl).pathname.replace(/^\/v1/, "")}/version`, { raw: true });
           const body = await response.json();
           clear(result, notice(`Airflow ${body.version} answers through the proxy.`, "ok"));
         } catch (error) {
