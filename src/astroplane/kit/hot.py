@@ -35,6 +35,16 @@ class HotRoute:
     serve: Serve
 
 
+def reads_app_state(read: Callable[[Any], Any]):
+    """Marks a FastAPI dependency that only reads the app's state (`read(app.state)`), so a hot read
+    can give the endpoint the same value without the framework (rbac.hot_lists)."""
+    def mark(dependency):
+        dependency.hot_value = read
+        return dependency
+
+    return mark
+
+
 def header(scope: Scope, name: bytes) -> str | None:
     """A request header from the ASGI scope (`name` in lower case), the first if repeated."""
     for key, value in scope["headers"]:

@@ -48,6 +48,8 @@ def list_params(*sort_fields: str):
         ) -> ListParams:
             return ListParams(offset=offset, limit=limit)
 
+    # what the hot path of lists (rbac.hot_lists) accepts for `sorts` without asking FastAPI
+    dependency.list_sort_values = values if sort_fields else ()  # type: ignore[attr-defined]
     return Annotated[ListParams, Depends(dependency)]
 
 

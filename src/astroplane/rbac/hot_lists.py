@@ -1,0 +1,177 @@
+"""Lists as hot reads (kit.hot): the route's own endpoint, called without the framework around it.
+
+Profiled, a page of 20 deployments spent ~0.1 ms in SQL and most of the rest in FastAPI: routing
+over several hundred routes, solving the dependency tree, validating the query. For a caller this
+process already resolved at the current authz epoch, the hot path takes the arguments those
+dependencies would give (the read session, the AuthContext as `Permission` decides it, the
+ListParams, the query's string filters) and awaits the same endpoint, so the service still does all
+visibility filtering, paging and rendering: nothing is decided twice or differently.
+
+A request goes the ordinary way whenever the hot path is not sure: a caller or guard not known at
+this epoch, a permission that does not pass (the full route answers 403/404), a query value FastAPI
+would have to convert or refuse (anything but plain strings and in-range numbers), or an error the
+service raises (its transaction is rolled back and the full route answers it again).
+"""
+
+import inspect
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl
+
+from fastapi import params as fastapi_params
+from fastapi.routing import APIRoute
+from starlette.types import Scope
+
+from astroplane.auth.dependencies import bearer_token, known_principal
+from astroplane.kit.cache import attach
+from astroplane.kit.db import Database, get_session
+from astroplane.kit.errors import AstroError
+from astroplane.kit.hot import HotRoute, header
+from astroplane.kit.pagination import MAX_LIMIT, MAX_OFFSET, ListParams
+from astroplane.rbac.authorize import Authenticated, Permission, known_authorized
+from astroplane.rbac.epoch import current as epoch_now
+
+_NONE = type(None)
+
+
+@dataclass(frozen=True, slots=True)
+class _ListArguments:
+    """How the endpoint's ListParams dependency reads the query (kit.pagination.list_params)."""
+
+    sorts: frozenset[str] | None  # allowed `sorts` values; None: the list takes no sorts
+
+
+def _query_arguments(query_string: bytes, strings: dict[str, bool], absent_only: frozenset[str],
+                     list_arguments: _ListArguments | None) -> tuple[dict[str, Any], ListParams | None] | None:
+    """The endpoint's query arguments, or None when FastAPI would have to convert or validate one."""
+    values: dict[str, list[str]] = {}
+    for name, value in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True):
+        values.setdefault(name, []).append(value)
+    arguments: dict[str, Any] = {}
+    for name, repeated in strings.items():
+        found = values.get(name)
+        if found is not None:
+            if not repeated and len(found) > 1:
+                return None
+            arguments[name] = found if repeated else found[0]
+    if any(name in values for name in absent_only):
+        return None
+    if list_arguments is None:
+        return arguments, None
+    numbers = {"offset": 0, "limit": 20}
+    for name, upper in (("offset", MAX_OFFSET), ("limit", MAX_LIMIT)):
+        found = values.get(name)
+        if found is not None:
+            if len(found) > 1 or not (found[0].isascii() and found[0].isdigit()) or int(found[0]) > upper:
+                return None
+            numbers[name] = int(found[0])
+    sorts = values.get("sorts")
+    if sorts is not None and (list_arguments.sorts is None or not list_arguments.sorts.issuperset(sorts)):
+        return None
+    parsed = tuple((value.split(":")[0], value.endswith(":desc")) for value in sorts or ())
+    return arguments, ListParams(offset=numbers["offset"], limit=numbers["limit"], sorts=parsed)
+
+
+def hot_list(route: APIRoute) -> HotRoute | None:
+    """A hot read for a GET list route whose endpoint takes only what the hot path can give (see the
+    module's docstring); None for any other route."""
+    if "GET" not in route.methods or route.operation_id is None:
+        return None
+    endpoint = route.endpoint
+    try:
+        hints = typing.get_type_hints(endpoint, include_extras=True)
+    except Exception:
+        return None
+    path_names = set(route.param_convertors)
+    session_name = auth_name = principal_name = params_name = None
+    permission: Permission | None = None
+    list_arguments: _ListArguments | None = None
+    strings: dict[str, bool] = {}  # query parameter -> repeated (list[str])
+    absent_only: set[str] = set()  # query parameters of other types: hot only when not sent
+    path_arguments: list[str] = []
+    state_arguments: dict[str, Callable[[Any], Any]] = {}  # kit.hot.reads_app_state dependencies
+    for name, parameter in inspect.signature(endpoint).parameters.items():
+        hint = hints.get(name, parameter.annotation)
+        base, metadata = (typing.get_args(hint)[0], typing.get_args(hint)[1:]) \
+            if typing.get_origin(hint) is typing.Annotated else (hint, ())
+        dependency = next((m.dependency for m in metadata if isinstance(m, fastapi_params.Depends)), None)
+        query = next((m for m in metadata if isinstance(m, fastapi_params.Query)), None)
+        if dependency is get_session:
+            session_name = name
+        elif isinstance(dependency, Permission):
+            auth_name, permission = name, dependency
+        elif isinstance(dependency, Authenticated):
+            principal_name = name
+        elif dependency is not None and hasattr(dependency, "list_sort_values"):
+            params_name = name
+            sort_values = dependency.list_sort_values
+            list_arguments = _ListArguments(frozenset(sort_values) if sort_values else None)
+        elif dependency is not None and hasattr(dependency, "hot_value"):
+            state_arguments[name] = dependency.hot_value
+        elif dependency is not None:
+            return None
+        elif query is not None:
+            if parameter.default is not None or query.alias not in (None, name):
+                return None
+            if base in (str | None, typing.Optional[str]):
+                strings[name] = False
+            elif base in (list[str] | None, typing.Optional[list[str]]):
+                strings[name] = True
+            else:
+                absent_only.add(name)
+        elif name in path_names and base is str:
+            path_arguments.append(name)
+        else:
+            return None
+    if session_name is None or params_name is None or (auth_name is None) == (principal_name is None):
+        return None
+    return HotRoute(route.operation_id, _serve(
+        endpoint, session_name, auth_name, principal_name, permission, params_name, list_arguments,
+        strings, frozenset(absent_only), path_arguments, state_arguments))
+
+
+def _serve(endpoint: Callable, session_name: str, auth_name: str | None, principal_name: str | None,
+           permission: Permission | None, params_name: str, list_arguments: _ListArguments | None,
+           strings: dict[str, bool], absent_only: frozenset[str], path_arguments: list[str],
+           state_arguments: dict[str, Callable[[Any], Any]]):
+    async def serve(scope: Scope, path: dict[str, str]) -> bytes | None:
+        token = bearer_token(header(scope, b"authorization"))
+        if token is None:
+            return None
+        parsed = _query_arguments(scope["query_string"], strings, absent_only, list_arguments)
+        if parsed is None:
+            return None
+        arguments, list_params = parsed
+        state = scope["app"].state
+        database: Database = state.database
+        with database.transaction(write=False) as session:
+            epoch = epoch_now(session)
+            principal = known_principal(state, token, epoch)
+            if principal is None:
+                return None
+            if permission is not None:
+                auth = known_authorized(scope, session, principal, permission, path, epoch)
+                if auth is None:
+                    return None
+                arguments[auth_name] = auth
+            else:
+                arguments[principal_name] = principal
+            attach(session, state.epoch_cache)
+            arguments[session_name] = session
+            arguments[params_name] = list_params
+            for name in path_arguments:
+                arguments[name] = path[name]
+            for name, read in state_arguments.items():
+                arguments[name] = read(state)
+            try:
+                response = await endpoint(**arguments)
+            except AstroError:
+                session.rollback()
+                return None
+        if getattr(response, "status_code", None) != 200:
+            return None
+        return response.body
+
+    return serve
