@@ -90,7 +90,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.api_mounts = [(API_PREFIX, app.state.api_routes)]
     hot_routes += _mount_versions(app, operations)
     # every list, in every API, whose endpoint the hot path can call (rbac.hot_lists)
-    hot_routes += [(prefix, route, hot, prefix + route.path) for prefix, routes in app.state.api_mounts
+    hot_routes += [(prefix, route, hot, route.path if prefix == API_PREFIX else prefix + route.path)
+                   for prefix, routes in app.state.api_mounts
                    for route in routes if (hot := hot_list(route)) is not None]
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
 
