@@ -26,7 +26,7 @@ from sqlalchemy import event
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
-import seed  # noqa: E402
+import run as bench_run  # noqa: E402
 
 PG_ADMIN_URL = os.environ.get("ASTROPLANE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
@@ -77,6 +77,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=300)
     parser.add_argument("--path", action="append")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--filter", help="only functions whose file matches this (e.g. astroplane)")
     args = parser.parse_args()
     workdir = pathlib.Path(tempfile.mkdtemp(prefix="astroplane-profile-"))
     if args.backend == "sqlite":
@@ -102,7 +103,8 @@ def main() -> None:
 
     database = Database(url)
     app = create_app(database=database)
-    paths = [p.replace("{org}", org) for p in (args.path or ["/organizations/{org}/deployments?limit=20"])]
+    paths = [p.replace("{org}", org) for p in (args.path or [f"/organizations/{{org}}/{path}?limit=20"
+                                                             for path in bench_run.LISTS.values()])]
 
     async def run() -> None:
         async def post(path: str, body: dict) -> dict:
@@ -116,7 +118,12 @@ def main() -> None:
             workspace = await post(f"/organizations/{org}/workspaces", {
                 "name": "ws", "defaultCloudProvider": "AWS", "defaultRegion": "us-east-1"})
             first = await post(f"/organizations/{org}/deployments", {"name": "src", "workspaceId": workspace["id"]})
-            seed.copy_deployment(database, first["id"], args.rows - 1)
+            sources = {"deployments": first["id"], "workspaces": workspace["id"], "users": init["userId"]}
+            for name, (path, body) in bench_run.source_requests(f"/organizations/{org}", workspace["id"]).items():
+                sources[name] = (await post(path, body))["id"]
+            seeder = bench_run.Seeder(database, sources)
+            for name in bench_run.LISTS:
+                seeder.grow(name, args.rows - 1)
             clock = SqlClock(database.engine)
             for path in paths:
                 for _ in range(20):  # warm caches, as a server under load has them
@@ -137,7 +144,7 @@ def main() -> None:
                     await call(app, "/v1" + path, token)
                 profiler.disable()
                 stats = pstats.Stats(profiler)
-                stats.sort_stats("cumulative").print_stats(args.top)
+                stats.sort_stats("cumulative").print_stats(args.filter or "", args.top)
                 stats.sort_stats("tottime").print_stats(args.top)
 
     asyncio.run(run())
