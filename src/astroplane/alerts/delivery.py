@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from email.message import EmailMessage
 from typing import Any
 
-import httpx
+from astroplane.kit.http import httpx
 
 SEVERITY_PAGERDUTY = {"CRITICAL": "critical", "WARNING": "warning", "INFO": "info"}
 SEVERITY_OPSGENIE = {"CRITICAL": "P1", "WARNING": "P3", "INFO": "P5"}
@@ -103,9 +103,9 @@ def dag_trigger_body(notice: Notice) -> dict[str, Any]:
 
 async def _post(url: str, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
     try:
-        async with httpx.AsyncClient(timeout=TIMEOUT_SECONDS) as client:
+        async with httpx().AsyncClient(timeout=TIMEOUT_SECONDS) as client:
             response = await client.post(url, json=payload, headers=headers)
-    except (httpx.HTTPError, httpx.InvalidURL, ValueError) as error:  # the message would name the URL: a secret
+    except (httpx().HTTPError, httpx().InvalidURL, ValueError) as error:  # the message would name the URL: a secret
         raise DeliveryFailed(f"the request failed ({type(error).__name__})") from None
     if response.status_code >= 300:
         raise DeliveryFailed(f"the endpoint answered {response.status_code}")
