@@ -130,12 +130,13 @@ def main() -> None:
                     status, body = await call(app, "/v1" + path, token)
                     assert status == 200, (status, body[:300])
                 clock.count, clock.seconds = 0, 0.0
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 for _ in range(args.runs):
                     await call(app, "/v1" + path, token)
                 wall = (time.perf_counter() - started) / args.runs
+                cpu = (time.process_time() - cpu_started) / args.runs
                 print(f"\n{args.backend} N={args.rows} GET {path} ({len(body)} bytes)")
-                print(f"  per request: {wall * 1000:.3f} ms wall, {clock.count / args.runs:.1f} statements, "
+                print(f"  per request: {cpu * 1000:.3f} ms CPU, {wall * 1000:.3f} ms wall, {clock.count / args.runs:.1f} statements, "
                       f"{clock.seconds / args.runs * 1000:.3f} ms in SQL (driver + database), "
                       f"{(wall - clock.seconds / args.runs) * 1000:.3f} ms elsewhere")
                 profiler = cProfile.Profile()
