@@ -148,3 +148,27 @@ def test_a_deleted_token_is_refused_at_once(api, populated):
         response = doomed.get("/workspaces")
     assert hot.served == 0
     assert_error(response, 401)
+
+
+def test_pages_kept_at_the_epoch_follow_every_change_of_their_rows(api, populated):
+    """ListApiTokens, ListTeams, ListRoles and ListAllowedIpAddressRanges keep each caller's page while
+    the authz epoch stands still (kit.hot.pages_follow_epoch): every change of their rows moves it."""
+    before = _hot(api, "/tokens").json()
+    _, made = make_token(api, "ORGANIZATION", "ORGANIZATION_MEMBER")
+    after = _hot(api, "/tokens").json()
+    assert after["totalCount"] == before["totalCount"] + 1 and made["id"] in {t["id"] for t in after["tokens"]}
+    api.ok("POST", f"/tokens/{made['id']}", json={"name": "renamed"})
+    assert {t["name"] for t in api.ok("GET", "/tokens")["tokens"] if t["id"] == made["id"]} == {"renamed"}
+    api.ok("POST", f"/tokens/{made['id']}/roles", json={"roles": [
+        {"entityType": "WORKSPACE", "entityId": populated["workspaces"][1]["id"], "role": "WORKSPACE_MEMBER"},
+        {"entityType": "ORGANIZATION", "entityId": api.org.id, "role": "ORGANIZATION_MEMBER"}]})
+    roles = next(t["roles"] for t in api.ok("GET", "/tokens")["tokens"] if t["id"] == made["id"])
+    assert {r["entityType"] for r in roles} == {"ORGANIZATION", "WORKSPACE"}
+
+    ranges = _hot(api, "/allowed-ip-address-ranges").json()["totalCount"]
+    api.ok("POST", "/allowed-ip-address-ranges/bulk-create", json={"allowedIpAddressRanges": ["10.9.0.0/16", "10.8.0.0/16"]})
+    assert api.ok("GET", "/allowed-ip-address-ranges")["totalCount"] == ranges + 2
+
+    teams = _hot(api, "/teams").json()["totalCount"]
+    api.ok("POST", "/teams", json={"name": "second-team"})
+    assert api.ok("GET", "/teams")["totalCount"] == teams + 1

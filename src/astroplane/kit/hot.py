@@ -45,6 +45,14 @@ def reads_app_state(read: Callable[[Any], Any]):
     return mark
 
 
+def pages_follow_epoch(endpoint):
+    """Marks a list endpoint whose pages are made of authz rows only (tables registered with
+    rbac.epoch, so any change to them moves the epoch): for one caller and one query, its page then
+    stands still while the epoch does, and the hot path of lists (rbac.hot_lists) keeps it."""
+    endpoint.pages_follow_epoch = True
+    return endpoint
+
+
 def header(scope: Scope, name: bytes) -> str | None:
     """A request header from the ASGI scope (`name` in lower case), the first if repeated."""
     for key, value in scope["headers"]:

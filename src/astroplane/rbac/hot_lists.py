@@ -128,11 +128,11 @@ def hot_list(route: APIRoute) -> HotRoute | None:
     if session_name is None or params_name is None or (auth_name is None) == (principal_name is None):
         return None
     return HotRoute(route.operation_id, _serve(
-        endpoint, session_name, auth_name, principal_name, permission, params_name, list_arguments,
+        endpoint, getattr(endpoint, "pages_follow_epoch", False), session_name, auth_name, principal_name, permission, params_name, list_arguments,
         strings, frozenset(absent_only), path_arguments, state_arguments))
 
 
-def _serve(endpoint: Callable, session_name: str, auth_name: str | None, principal_name: str | None,
+def _serve(endpoint: Callable, follows_epoch: bool, session_name: str, auth_name: str | None, principal_name: str | None,
            permission: Permission | None, params_name: str, list_arguments: _ListArguments | None,
            strings: dict[str, bool], absent_only: frozenset[str], path_arguments: list[str],
            state_arguments: dict[str, Callable[[Any], Any]]):
@@ -158,6 +158,12 @@ def _serve(endpoint: Callable, session_name: str, auth_name: str | None, princip
                 arguments[auth_name] = auth
             else:
                 arguments[principal_name] = principal
+            if follows_epoch:
+                # kit.hot.pages_follow_epoch: this caller's page for this query, kept at this epoch
+                page_key = (scope["path"], scope["query_string"], principal.kind, principal.id)
+                body = state.epoch_cache.known("list_page", page_key, epoch)
+                if body is not None:
+                    return body
             attach(session, state.epoch_cache)
             arguments[session_name] = session
             arguments[params_name] = list_params
@@ -172,6 +178,8 @@ def _serve(endpoint: Callable, session_name: str, auth_name: str | None, princip
                 return None
         if getattr(response, "status_code", None) != 200:
             return None
+        if follows_epoch and state.epoch_cache.epoch == epoch:
+            state.epoch_cache.put("list_page", page_key, response.body)
         return response.body
 
     return serve
