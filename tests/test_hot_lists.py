@@ -172,3 +172,26 @@ def test_pages_kept_at_the_epoch_follow_every_change_of_their_rows(api, populate
     teams = _hot(api, "/teams").json()["totalCount"]
     api.ok("POST", "/teams", json={"name": "second-team"})
     assert api.ok("GET", "/teams")["totalCount"] == teams + 1
+
+
+def test_workspace_and_environment_object_pages_follow_their_tables(api, populated):
+    """ListWorkspaces and ListEnvironmentObjects keep pages under their tables' versions
+    (kit.data_versions): a rename, an edit, a link, a deletion reach the next page."""
+    workspace = populated["workspaces"][2]
+    _hot(api, "/workspaces")
+    api.ok("POST", f"/workspaces/{workspace['id']}", json={"name": "renamed-ws", "description": "", "cicdEnforcedDefault": False})
+    assert "renamed-ws" in {w["name"] for w in api.ok("GET", "/workspaces")["workspaces"]}
+
+    made = api.ok("POST", "/environment-objects", json={
+        "objectKey": "KEPT", "objectType": "ENVIRONMENT_VARIABLE", "scope": "WORKSPACE",
+        "scopeEntityId": workspace["id"], "environmentVariable": {"value": "one"}})
+    page = _hot(api, "/environment-objects").json()
+    assert made["id"] in {o["id"] for o in page["environmentObjects"]}
+    api.ok("POST", f"/environment-objects/{made['id']}", json={"environmentVariable": {"value": "two"}})
+    edited = next(o for o in api.ok("GET", "/environment-objects")["environmentObjects"] if o["id"] == made["id"])
+    assert edited["environmentVariable"]["value"] == "two"
+    api.ok("DELETE", f"/workspaces/{workspace['id']}", status=204)
+    after = api.ok("GET", "/environment-objects")
+    assert made["id"] not in {o["id"] for o in after["environmentObjects"]}
+    assert after["totalCount"] == page["totalCount"] - 1
+    assert "renamed-ws" not in {w["name"] for w in api.ok("GET", "/workspaces")["workspaces"]}

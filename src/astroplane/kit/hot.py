@@ -45,12 +45,20 @@ def reads_app_state(read: Callable[[Any], Any]):
     return mark
 
 
-def pages_follow_epoch(endpoint):
-    """Marks a list endpoint whose pages are made of authz rows only (tables registered with
-    rbac.epoch, so any change to them moves the epoch): for one caller and one query, its page then
-    stands still while the epoch does, and the hot path of lists (rbac.hot_lists) keeps it."""
-    endpoint.pages_follow_epoch = True
-    return endpoint
+def pages_follow(*tables: str):
+    """Marks a list endpoint whose pages are made of authz rows (tables registered with rbac.epoch:
+    any change moves the epoch) and rows of `tables` only (versioned by kit.data_versions): for one
+    caller and one query, its page then stands still while the epoch and those versions do, and the
+    hot path of lists (rbac.hot_lists) keeps it."""
+    def mark(endpoint):
+        endpoint.pages_follow = tables
+        return endpoint
+
+    return mark
+
+
+# lists made of authz rows only
+pages_follow_epoch = pages_follow()
 
 
 def header(scope: Scope, name: bytes) -> str | None:

@@ -25,6 +25,7 @@ from fastapi.routing import APIRoute
 from starlette.types import Scope
 
 from astroplane.auth.dependencies import bearer_token, known_principal
+from astroplane.kit import data_versions
 from astroplane.kit.cache import attach
 from astroplane.kit.db import Database, get_session
 from astroplane.kit.errors import AstroError
@@ -128,11 +129,12 @@ def hot_list(route: APIRoute) -> HotRoute | None:
     if session_name is None or params_name is None or (auth_name is None) == (principal_name is None):
         return None
     return HotRoute(route.operation_id, _serve(
-        endpoint, getattr(endpoint, "pages_follow_epoch", False), session_name, auth_name, principal_name, permission, params_name, list_arguments,
+        endpoint, getattr(endpoint, "pages_follow", None), session_name, auth_name, principal_name, permission,
+        params_name, list_arguments,
         strings, frozenset(absent_only), path_arguments, state_arguments))
 
 
-def _serve(endpoint: Callable, follows_epoch: bool, session_name: str, auth_name: str | None, principal_name: str | None,
+def _serve(endpoint: Callable, follows: tuple[str, ...] | None, session_name: str, auth_name: str | None, principal_name: str | None,
            permission: Permission | None, params_name: str, list_arguments: _ListArguments | None,
            strings: dict[str, bool], absent_only: frozenset[str], path_arguments: list[str],
            state_arguments: dict[str, Callable[[Any], Any]]):
@@ -158,12 +160,15 @@ def _serve(endpoint: Callable, follows_epoch: bool, session_name: str, auth_name
                 arguments[auth_name] = auth
             else:
                 arguments[principal_name] = principal
-            if follows_epoch:
-                # kit.hot.pages_follow_epoch: this caller's page for this query, kept at this epoch
+            versions = None
+            if follows is not None:
+                # kit.hot.pages_follow: this caller's page for this query, kept at this epoch and
+                # these versions of the list's tables
+                versions = data_versions.current(session, follows) if follows else ()
                 page_key = (scope["path"], scope["query_string"], principal.kind, principal.id)
-                body = state.epoch_cache.known("list_page", page_key, epoch)
-                if body is not None:
-                    return body
+                kept = state.epoch_cache.known("list_page", page_key, epoch)
+                if kept is not None and versions is not None and kept[0] == versions:
+                    return kept[1]
             attach(session, state.epoch_cache)
             arguments[session_name] = session
             arguments[params_name] = list_params
@@ -178,8 +183,8 @@ def _serve(endpoint: Callable, follows_epoch: bool, session_name: str, auth_name
                 return None
         if getattr(response, "status_code", None) != 200:
             return None
-        if follows_epoch and state.epoch_cache.epoch == epoch:
-            state.epoch_cache.put("list_page", page_key, response.body)
+        if versions is not None and state.epoch_cache.epoch == epoch:
+            state.epoch_cache.put("list_page", page_key, (versions, response.body))
         return response.body
 
     return serve

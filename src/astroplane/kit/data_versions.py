@@ -1,0 +1,77 @@
+"""Versions of the tables whose list pages the hot path keeps (rbac.hot_lists, kit.hot.pages_follow).
+
+Any flush that adds, changes or deletes a row of a registered table, and any bulk INSERT/UPDATE/
+DELETE statement on one, bumps that table's row in `data_versions` in the same transaction, as the
+authz epoch (rbac.epoch) does for authorization rows. A page read after its versions is never older
+than them, so a page kept under the versions it was read with is current while they stand still.
+"""
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
+
+from astroplane.kit.db import Base
+
+VERSIONED_TABLES: set[str] = set()
+_BUMPED = "data_versions_bumped"
+_BUMP = sa.text("UPDATE data_versions SET version = version + 1 WHERE name = :name")
+
+
+class DataVersion(Base):
+    __tablename__ = "data_versions"
+
+    name: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
+def register_versioned_tables(*names: str) -> None:
+    """Tables whose changes bump their version (each needs its row, made by a migration)."""
+    VERSIONED_TABLES.update(names)
+
+
+def current(session: Session, names: tuple[str, ...]) -> tuple[int, ...] | None:
+    """The versions of `names`, in order; None when one has no row (nothing can be kept then)."""
+    rows = dict(session.execute(sa.select(DataVersion.name, DataVersion.version)
+                                .where(DataVersion.name.in_(names))).all())
+    if len(rows) != len(names):
+        return None
+    return tuple(rows[name] for name in names)
+
+
+def _bump(session: Session, names) -> None:
+    bumped: set[str] = session.info.setdefault(_BUMPED, set())
+    for name in sorted(set(names) - bumped):
+        bumped.add(name)
+        session.execute(_BUMP, {"name": name})
+
+
+def _tables(objects) -> set[str]:
+    names = (getattr(getattr(obj, "__table__", None), "name", None) for obj in objects)
+    return {name for name in names if name in VERSIONED_TABLES}
+
+
+@event.listens_for(Session, "before_flush")
+def _bump_on_flush(session: Session, _context, _instances) -> None:
+    changed = _tables(session.new) | _tables(session.deleted) | _tables(
+        obj for obj in session.dirty if session.is_modified(obj))
+    if changed:
+        _bump(session, changed)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _bump_on_bulk(state: ORMExecuteState) -> None:
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    name = getattr(getattr(state.statement, "table", None), "name", None)
+    if name in VERSIONED_TABLES and name not in state.session.info.get(_BUMPED, ()):
+        _bump(state.session, [name])
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _reset(session: Session) -> None:
+    session.info.pop(_BUMPED, None)
+
+
+# the lists kept this way (see rbac.hot_lists), beside those made of authz rows only
+register_versioned_tables("workspaces", "environment_objects", "environment_object_links")
