@@ -29,13 +29,20 @@ def register_versioned_tables(*names: str) -> None:
     VERSIONED_TABLES.update(names)
 
 
-def current(session: Session, names: tuple[str, ...]) -> tuple[int, ...] | None:
-    """The versions of `names`, in order; None when one has no row (nothing can be kept then)."""
-    rows = dict(session.execute(sa.select(DataVersion.name, DataVersion.version)
-                                .where(DataVersion.name.in_(names))).all())
-    if len(rows) != len(names):
-        return None
-    return tuple(rows[name] for name in names)
+_EPOCH = sa.table("authz_epoch", sa.column("id"), sa.column("epoch"))  # rbac.models.AuthzEpoch
+_STATEMENTS: dict[tuple[str, ...], sa.Select] = {}  # built once: building a select costs more than running it
+
+
+def with_epoch(session: Session, names: tuple[str, ...]) -> tuple[int, tuple[int, ...] | None]:
+    """The authz epoch and the versions of `names` (None when one has no row: nothing can be kept
+    then), in one statement: on PostgreSQL each statement is a round trip that holds the event loop."""
+    statement = _STATEMENTS.get(names)
+    if statement is None:
+        columns = [sa.select(DataVersion.version).where(DataVersion.name == name).scalar_subquery() for name in names]
+        statement = _STATEMENTS[names] = sa.select(_EPOCH.c.epoch, *columns).where(_EPOCH.c.id == 1)
+    row = session.connection().execute(statement).one()
+    versions = tuple(row[1:])
+    return row[0] or 0, None if any(version is None for version in versions) else versions
 
 
 def _bump(session: Session, names) -> None:

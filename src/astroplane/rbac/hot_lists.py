@@ -149,7 +149,10 @@ def _serve(endpoint: Callable, follows: tuple[str, ...] | None, session_name: st
         state = scope["app"].state
         database: Database = state.database
         with database.transaction(write=False) as session:
-            epoch = epoch_now(session)
+            if follows:
+                epoch, versions = data_versions.with_epoch(session, follows)
+            else:
+                epoch, versions = epoch_now(session), (() if follows is not None else None)
             principal = known_principal(state, token, epoch)
             if principal is None:
                 return None
@@ -160,11 +163,9 @@ def _serve(endpoint: Callable, follows: tuple[str, ...] | None, session_name: st
                 arguments[auth_name] = auth
             else:
                 arguments[principal_name] = principal
-            versions = None
             if follows is not None:
                 # kit.hot.pages_follow: this caller's page for this query, kept at this epoch and
                 # these versions of the list's tables
-                versions = data_versions.current(session, follows) if follows else ()
                 page_key = (scope["path"], scope["query_string"], principal.kind, principal.id)
                 kept = state.epoch_cache.known("list_page", page_key, epoch)
                 if kept is not None and versions is not None and kept[0] == versions:
