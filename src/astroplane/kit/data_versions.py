@@ -33,6 +33,18 @@ _EPOCH = sa.table("authz_epoch", sa.column("id"), sa.column("epoch"))  # rbac.mo
 _STATEMENTS: dict[tuple[str, ...], sa.Select] = {}  # built once: building a select costs more than running it
 
 
+# The row hot reads look up (kit.readers.RowsById, by name) to read the epoch and the versions beside it.
+ANCHOR = "lists"
+
+
+def anchored(names: tuple[str, ...]) -> sa.Select:
+    """For RowsById: the anchor's name, the authz epoch, then the versions of `names` (each None when
+    it has no row)."""
+    columns = [sa.select(DataVersion.version).where(DataVersion.name == name).scalar_subquery() for name in names]
+    epoch = sa.select(_EPOCH.c.epoch).where(_EPOCH.c.id == 1).scalar_subquery()
+    return sa.select(DataVersion.name, epoch, *columns)
+
+
 def with_epoch(session: Session, names: tuple[str, ...]) -> tuple[int, tuple[int, ...] | None]:
     """The authz epoch and the versions of `names` (None when one has no row: nothing can be kept
     then), in one statement: on PostgreSQL each statement is a round trip that holds the event loop."""

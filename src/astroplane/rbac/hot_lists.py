@@ -26,6 +26,7 @@ from starlette.types import Scope
 
 from astroplane.auth.dependencies import bearer_token, known_principal
 from astroplane.kit import data_versions
+from astroplane.kit.data_versions import DataVersion
 from astroplane.kit.cache import attach
 from astroplane.kit.db import Database, get_session
 from astroplane.kit.errors import AstroError
@@ -33,6 +34,7 @@ from astroplane.kit.hot import HotRoute, header
 from astroplane.kit.pagination import MAX_LIMIT, MAX_OFFSET, ListParams
 from astroplane.rbac.authorize import Authenticated, Permission, known_authorized
 from astroplane.rbac.epoch import current as epoch_now
+from astroplane.rbac.permissions import ScopeType
 
 _NONE = type(None)
 
@@ -138,6 +140,9 @@ def _serve(endpoint: Callable, follows: tuple[str, ...] | None, session_name: st
            permission: Permission | None, params_name: str, list_arguments: _ListArguments | None,
            strings: dict[str, bool], absent_only: frozenset[str], path_arguments: list[str],
            state_arguments: dict[str, Callable[[Any], Any]]):
+    # the lookup a kept page is checked with (kit.data_versions.anchored), by its name for RowsById
+    kept_at = (f"list_versions:{','.join(follows)}", data_versions.anchored(follows)) if follows is not None else None
+
     async def serve(scope: Scope, path: dict[str, str]) -> bytes | None:
         token = bearer_token(header(scope, b"authorization"))
         if token is None:
@@ -148,6 +153,17 @@ def _serve(endpoint: Callable, follows: tuple[str, ...] | None, session_name: st
         arguments, list_params = parsed
         state = scope["app"].state
         database: Database = state.database
+        if kept_at is not None and permission is not None and permission.scope == ScopeType.ORGANIZATION:
+            # a kept page needs no session: the epoch and versions come from one lookup of their own
+            row = await database.rows_by_id(kept_at[0], kept_at[1], DataVersion.name).get(data_versions.ANCHOR)
+            if row is not None and None not in row[2:]:
+                epoch, versions = row[1] or 0, tuple(row[2:])
+                principal = known_principal(state, token, epoch)
+                if principal is not None and known_authorized(scope, None, principal, permission, path, epoch):
+                    page_key = (scope["path"], scope["query_string"], principal.kind, principal.id)
+                    kept = state.epoch_cache.known("list_page", page_key, epoch)
+                    if kept is not None and kept[0] == versions:
+                        return kept[1]
         with database.transaction(write=False) as session:
             if follows:
                 epoch, versions = data_versions.with_epoch(session, follows)
