@@ -8,7 +8,7 @@ than them, so a page kept under the versions it was read with is current while t
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, aliased, mapped_column
 
 from astroplane.kit.db import Base
 
@@ -39,9 +39,12 @@ ANCHOR = "lists"
 
 def anchored(names: tuple[str, ...]) -> sa.Select:
     """For RowsById: the anchor's name, the authz epoch, then the versions of `names` (each None when
-    it has no row)."""
-    columns = [sa.select(DataVersion.version).where(DataVersion.name == name).scalar_subquery() for name in names]
-    epoch = sa.select(_EPOCH.c.epoch).where(_EPOCH.c.id == 1).scalar_subquery()
+    it has no row). RowsById binds the id alone: the other values are written into the statement
+    (table names of ours, never input)."""
+    versions = aliased(DataVersion)
+    columns = [sa.select(versions.version).where(versions.name == sa.literal_column(f"'{name}'")).scalar_subquery()
+               for name in names]
+    epoch = sa.select(_EPOCH.c.epoch).where(_EPOCH.c.id == sa.literal_column("1")).scalar_subquery()
     return sa.select(DataVersion.name, epoch, *columns)
 
 
