@@ -116,8 +116,8 @@ def hot_list(route: APIRoute) -> HotRoute | None:
         elif dependency is not None:
             return None
         elif query is not None:
-            if parameter.default is not None or query.alias not in (None, name):
-                return None
+            if parameter.default is not None or query.alias not in (None, name) or query.metadata:
+                return None  # a default, an alias or a constraint FastAPI checks: not ours to skip
             if base in (str | None, typing.Optional[str]):
                 strings[name] = False
             elif base in (list[str] | None, typing.Optional[list[str]]):
@@ -136,8 +136,8 @@ def hot_list(route: APIRoute) -> HotRoute | None:
         strings, frozenset(absent_only), path_arguments, state_arguments))
 
 
-def _serve(endpoint: Callable, follows: tuple[str, ...] | None, session_name: str, auth_name: str | None, principal_name: str | None,
-           permission: Permission | None, params_name: str, list_arguments: _ListArguments | None,
+def _serve(endpoint: Callable, follows: tuple[str, ...] | None, session_name: str, auth_name: str | None,
+           principal_name: str | None, permission: Permission | None, params_name: str, list_arguments: _ListArguments | None,
            strings: dict[str, bool], absent_only: frozenset[str], path_arguments: list[str],
            state_arguments: dict[str, Callable[[Any], Any]]):
     # the lookup a kept page is checked with (kit.data_versions.anchored), by its name for RowsById
