@@ -74,6 +74,11 @@ class Target:
                                        log_path=str(self.data_dir / "server.log"))
         processes.wait_until_up(f"http://127.0.0.1:{self.port}/healthz", self.process)
 
+    def drain(self) -> None:
+        """Wait until requests wrk left queued are answered, so that they do not weigh on the next
+        scenario (a slow list leaves many)."""
+        urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=600).read()
+
     def stop(self) -> None:
         processes.stop(self.process)
         self.database.dispose()
@@ -165,8 +170,10 @@ def measure_astroplane(backend: str, workdir: pathlib.Path, args) -> dict:
         sources[name] = target.call("POST", path, body)["id"]
     seeder = Seeder(target.database, sources)
     lists = args.lists.split(",")
-    wrk = lambda path, **kw: load.wrk(target.base + path, headers=target.headers, seconds=args.seconds,  # noqa: E731
-                                      connections=32, **kw)
+    def wrk(path: str) -> dict:
+        figures = load.wrk(target.base + path, headers=target.headers, seconds=args.seconds, connections=32)
+        target.drain()
+        return figures
 
     results["get_deployment"] = wrk(deployment_path)
     started = time.perf_counter()
