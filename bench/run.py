@@ -74,6 +74,11 @@ class Target:
                                        log_path=str(self.data_dir / "server.log"))
         processes.wait_until_up(f"http://127.0.0.1:{self.port}/healthz", self.process)
 
+    def drain(self) -> None:
+        """Wait until requests wrk left queued are answered, so that they do not weigh on the next
+        scenario (a slow list leaves many)."""
+        urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=600).read()
+
     def stop(self) -> None:
         processes.stop(self.process)
         self.database.dispose()
@@ -104,8 +109,51 @@ def deployment_body(workspace_id: str, name: str) -> dict:
     return {"name": name, "workspaceId": workspace_id}
 
 
+# the lists of the benchmark: name -> path under the organization
+LISTS = {"deployments": "deployments", "workspaces": "workspaces", "tokens": "tokens",
+         "envobjects": "environment-objects", "users": "users"}
+LIST_LABELS = {"deployments": "ListDeployments", "workspaces": "ListWorkspaces", "tokens": "ListApiTokens",
+               "envobjects": "ListEnvironmentObjects", "users": "ListUsers"}
+
+
+def source_requests(org_path: str, workspace_id: str) -> dict[str, tuple[str, dict]]:
+    """The rows the Seeder copies that are made through the API here: name -> (path, body)."""
+    return {"tokens": (f"{org_path}/tokens", {"name": "bench-token", "scope": "ORGANIZATION",
+                                              "role": "ORGANIZATION_MEMBER"}),
+            "envobjects": (f"{org_path}/environment-objects", {
+                "objectKey": "BENCH_SOURCE", "objectType": "ENVIRONMENT_VARIABLE", "scope": "WORKSPACE",
+                "scopeEntityId": workspace_id, "environmentVariable": {"value": "v"}})}
+
+
+class Seeder:
+    """Grows each benchmarked list's table by copying one row made through the API."""
+
+    def __init__(self, database: Database, sources: dict[str, str]):
+        """`sources`: list name -> the id of the row to copy."""
+        self.database, self.sources = database, sources
+        self.next = 0  # copies are numbered across rounds: names and keys stay unique
+
+    def grow(self, name: str, count: int) -> None:
+        source, start = self.sources[name], self.next
+        if name == "deployments":
+            seed.copy_deployment(self.database, source, count)
+        elif name == "workspaces":
+            seed.copy_rows(self.database, "workspaces", source, count, renamed={"name": "bench-{n:06d}"}, start=start)
+        elif name == "tokens":
+            seed.copy_rows(self.database, "api_tokens", source, count, renamed={"name": "bench-{n:06d}"},
+                           children={"role_bindings": "subject_id"}, start=start)
+        elif name == "envobjects":
+            seed.copy_rows(self.database, "environment_objects", source, count,
+                           renamed={"object_key": "BENCH_{n:06d}"}, start=start)
+        else:
+            seed.copy_rows(self.database, "users", source, count, renamed={"username": "bench-{n:06d}@example.com"},
+                           children={"role_bindings": "subject_id"}, child_values={"role": "ORGANIZATION_MEMBER"},
+                           start=start)
+        self.next += count
+
+
 def measure_astroplane(backend: str, workdir: pathlib.Path, args) -> dict:
-    target = Target(backend, workdir, args.workers)
+    target = Target(backend, workdir, 1)
     init = target.cli("init", "--organization", "bench", "--owner-email", "bench@example.com")
     target.token, org = init["token"], init["organizationId"]
     target.start()
@@ -117,18 +165,29 @@ def measure_astroplane(backend: str, workdir: pathlib.Path, args) -> dict:
                                                                  "defaultRegion": "us-east-1"}) for n in range(10)]
     first = target.call("POST", f"{org_path}/deployments", deployment_body(workspaces[0]["id"], "bench-source"))
     deployment_path = f"{org_path}/deployments/{first['id']}"
-    wrk = lambda path, **kw: load.wrk(target.base + path, headers=target.headers, seconds=args.seconds,  # noqa: E731
-                                      connections=32, **kw)
+    sources = {"deployments": first["id"], "workspaces": workspaces[0]["id"], "users": init["userId"]}
+    for name, (path, body) in source_requests(org_path, workspaces[0]["id"]).items():
+        sources[name] = target.call("POST", path, body)["id"]
+    seeder = Seeder(target.database, sources)
+    lists = args.lists.split(",")
+    def wrk(path: str) -> dict:
+        figures = load.wrk(target.base + path, headers=target.headers, seconds=args.seconds, connections=32)
+        target.drain()
+        return figures
 
     results["get_deployment"] = wrk(deployment_path)
-    seed.copy_deployment(target.database, first["id"], args.small - 1)
-    results["list20_small"] = wrk(f"{org_path}/deployments?limit=20")
-    results["list100_small"] = wrk(f"{org_path}/deployments?limit=100")
     started = time.perf_counter()
-    seed.copy_deployment(target.database, first["id"], args.large - args.small)
+    for name in lists:
+        seeder.grow(name, args.small - 1)
+    for name in lists:
+        for limit in (20, 100):
+            results[f"{name}{limit}_small"] = wrk(f"{org_path}/{LISTS[name]}?limit={limit}")
+    for name in lists:
+        seeder.grow(name, args.large - args.small)
     results["seed_seconds"] = time.perf_counter() - started
-    results["list20_large"] = wrk(f"{org_path}/deployments?limit=20")
-    results["list100_large"] = wrk(f"{org_path}/deployments?limit=100")
+    for name in lists:
+        for limit in (20, 100):
+            results[f"{name}{limit}_large"] = wrk(f"{org_path}/{LISTS[name]}?limit={limit}")
     results["get_deployment_large"] = wrk(deployment_path)
 
     counter = iter(range(10**9))
@@ -156,6 +215,13 @@ def measure_astroplane(backend: str, workdir: pathlib.Path, args) -> dict:
     results["log_search"] = load.timed(lambda: _request(target, "GET", logs + "&searchText=needle"),
                                        repeat=args.repeat)
     results["loaded_rss_mb"] = processes.rss_mb(target.process)
+    processes.stop(target.process)
+
+    # the same data served by two worker processes, measured beside the one-worker figures above
+    target.workers = 2
+    target.start()
+    results["get_deployment_2w"] = wrk(deployment_path)
+    results["deployments20_2w"] = wrk(f"{org_path}/deployments?limit=20")
     target.stop()
     return results
 
@@ -182,9 +248,11 @@ def _request(target: Target, method: str, path: str, body: dict | None = None) -
 
 
 def measure_trivial(workdir: pathlib.Path, args) -> dict:
+    """The trivial route under one uvicorn worker, as astroplane's figures are (two-worker figures
+    are compared with astroplane's own one-worker ones)."""
     port = processes.free_port()
     process = processes.start([sys.executable, "-m", "uvicorn", "trivial_app:app", "--port", str(port),
-                               "--workers", str(args.workers), "--log-level", "warning", "--no-access-log",
+                               "--workers", "1", "--log-level", "warning", "--no-access-log",
                                "--app-dir", str(ROOT / "bench")], log_path=str(workdir / "trivial.log"))
     processes.wait_until_up(f"http://127.0.0.1:{port}/item", process)
     result = {"idle_rss_mb": processes.rss_mb(process),
@@ -211,53 +279,73 @@ def measure_prism(workdir: pathlib.Path, args) -> dict | None:
     return result
 
 
-def report(results: dict, prism: dict | None, trivial: dict, args) -> None:
+def _row(label: str, figures: dict, trivial_rps: float) -> str:
+    errors = f"  ({figures['errors']} non-2xx!)" if figures["errors"] else ""
+    return (f"{label:52} {figures['rps']:9.0f} {figures['p50']:8.2f} {figures['p99']:8.2f} "
+            f"{figures['rps'] / trivial_rps:8.1%}{errors}")
+
+
+def report(results: dict, prism: dict | None, trivial: dict, args, load_averages: list[float]) -> None:
+    base = trivial["get"]["rps"]
     print(f"\nmachine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}; astroplane workers={args.workers}, wrk 32 connections, "
-          f"{args.seconds}s measured after 3s warm-up")
-    print(f"\n{'target / scenario':44} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}")
-    print(f"{'trivial FastAPI route GET':44} {trivial['get']['rps']:9.0f} {trivial['get']['p50']:8.2f} "
-          f"{trivial['get']['p99']:8.2f}")
+          f"{platform.python_version()}; wrk 32 connections, {args.seconds}s measured after 3s warm-up; "
+          f"load average during the run {min(load_averages):.1f}-{max(load_averages):.1f}")
+    print(f"\n{'target / scenario (one worker unless said)':52} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
+          f"{'/trivial':>8}")
+    print(_row("trivial FastAPI route GET", trivial["get"], base))
     if prism:
-        print(f"{'Prism mock GET deployment':44} {prism['get']['rps']:9.0f} {prism['get']['p50']:8.2f} "
-              f"{prism['get']['p99']:8.2f}")
+        print(_row("Prism mock GET deployment", prism["get"], base))
+    checks = []
     for backend, figures in results.items():
-        for name, label in (("get_deployment", f"GET deployment (N={args.small})"),
-                            ("get_deployment_large", f"GET deployment (N={args.large})"),
-                            ("list20_small", f"list limit=20 (N={args.small})"),
-                            ("list20_large", f"list limit=20 (N={args.large})"),
-                            ("list100_small", f"list limit=100 (N={args.small})"),
-                            ("list100_large", f"list limit=100 (N={args.large})")):
-            row = figures[name]
-            errors = f"  ({row['errors']} non-2xx!)" if row["errors"] else ""
-            print(f"{backend + ' ' + label:44} {row['rps']:9.0f} {row['p50']:8.2f} {row['p99']:8.2f}{errors}")
+        for key, label in (("get_deployment", f"GET deployment (N={args.small})"),
+                           ("get_deployment_large", f"GET deployment (N={args.large})")):
+            print(_row(f"{backend} {label}", figures[key], base))
+            checks.append((f"{backend} {label} p99 < 10 ms", figures[key]["p99"] < 10, f"{figures[key]['p99']:.1f} ms"))
+        for name in args.lists.split(","):
+            for size, n in (("small", args.small), ("large", args.large)):
+                for limit, floor in ((20, 0.5), (100, 0.25)):
+                    row = figures[f"{name}{limit}_{size}"]
+                    label = f"{backend} {LIST_LABELS[name]} limit={limit} (N={n})"
+                    print(_row(label, row, base))
+                    ratio = row["rps"] / base
+                    checks.append((f"{label} >= {floor:.0%} of trivial, p99 < 10 ms",
+                                   ratio >= floor and row["p99"] < 10, f"{ratio:.1%}, p99 {row['p99']:.1f} ms"))
+        print(_row(f"{backend} GET deployment, 2 workers (N={args.large})", figures["get_deployment_2w"], base))
+        print(_row(f"{backend} ListDeployments limit=20, 2 workers (N={args.large})", figures["deployments20_2w"],
+                   base))
+        for key, one, label in (("get_deployment_2w", "get_deployment_large", "GET"),
+                                ("deployments20_2w", "deployments20_large", "list20")):
+            scale = figures[key]["rps"] / figures[one]["rps"]
+            checks.append((f"{backend} two workers >= 1.8x one on {label}", scale >= 1.8, f"{scale:.2f}x"))
         for name, label in (("create_deployment", "create deployment (sequential)"),
                             ("bulk_ip_1000", "bulk-create 1,000 IP ranges (sequential)"),
                             ("log_search", f"log search over {args.log_lines:,} lines")):
             row = figures[name]
-            print(f"{backend + ' ' + label:44} {'':>9} {row['p50']:8.2f} {row['p90']:8.2f} (p90)")
-    print("\nratios")
-    for backend, figures in results.items():
-        get = figures["get_deployment"]["rps"]
+            print(f"{backend + ' ' + label:52} {'':>9} {row['p50']:8.2f} {row['p90']:8.2f} (p90)")
+        checks.append((f"{backend} idle RSS < 100 MB", figures["idle_rss_mb"] < 100, f"{figures['idle_rss_mb']:.0f} MB"))
         if prism:
-            print(f"  {backend}: GET deployment / Prism          = {get / prism['get']['rps']:.2f}x  (target >= 4)")
-        print(f"  {backend}: GET deployment / trivial route  = {get / trivial['get']['rps']:.2%}  (target >= 50%)")
-        print(f"  {backend}: list20 p50 N={args.large} / N={args.small} = "
-              f"{figures['list20_large']['p50'] / figures['list20_small']['p50']:.2f}  (target <= 1.5)")
-        print(f"  {backend}: list100 p50 N={args.large} / N={args.small} = "
-              f"{figures['list100_large']['p50'] / figures['list100_small']['p50']:.2f}  (target <= 1.5)")
+            get = figures["get_deployment"]["rps"] / prism["get"]["rps"]
+            checks.append((f"{backend} GET deployment >= 4x Prism", get >= 4, f"{get:.2f}x"))
     print("\nmemory (MB RSS, all processes of the server)")
     print(f"  trivial route idle {trivial['idle_rss_mb']:.0f}" + (f"; Prism idle {prism['idle_rss_mb']:.0f}" if prism else ""))
     for backend, figures in results.items():
-        print(f"  {backend}: idle {figures['idle_rss_mb']:.0f}, loaded {figures['loaded_rss_mb']:.0f} "
-              f"(target idle < 120); seeding {args.large:,} deployments took {figures['seed_seconds']:.0f}s, "
+        print(f"  {backend}: idle {figures['idle_rss_mb']:.0f}, loaded {figures['loaded_rss_mb']:.0f}; seeding "
+              f"{args.large:,} rows of each list took {figures['seed_seconds']:.0f}s, "
               f"{args.log_lines:,} log lines {figures['log_seed_seconds']:.0f}s")
+    print("\ntargets (issue 21)")
+    for label, met, figure in checks:
+        print(f"  [{'met' if met else 'MISSED'}] {label}: {figure}")
+
+
+def _load_average() -> float:
+    return os.getloadavg()[0]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--backends", default="sqlite,postgresql")
-    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--lists", default=",".join(LISTS), help="which lists to measure (comma-separated)")
+    parser.add_argument("--no-prism", action="store_true", help="skip the Prism baseline")
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--small", type=int, default=1_000)
@@ -271,9 +359,13 @@ def main() -> None:
         sys.exit("wrk is needed: apt-get install wrk")
     workdir = pathlib.Path(tempfile.mkdtemp(prefix="astroplane-bench-"))
     trivial = measure_trivial(workdir, args)
-    prism = measure_prism(workdir, args)
-    results = {backend: measure_astroplane(backend, workdir, args) for backend in args.backends.split(",")}
-    report(results, prism, trivial, args)
+    load_averages = [_load_average()]
+    prism = None if args.no_prism else measure_prism(workdir, args)
+    results = {}
+    for backend in args.backends.split(","):
+        results[backend] = measure_astroplane(backend, workdir, args)
+        load_averages.append(_load_average())
+    report(results, prism, trivial, args, load_averages)
     shutil.rmtree(workdir, ignore_errors=True)
 
 

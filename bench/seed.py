@@ -12,6 +12,7 @@ import time
 import sqlalchemy as sa
 
 import astroplane.models  # noqa: F401 - every table into Base.metadata
+from astroplane.kit.crypto import EncryptedText
 from astroplane.kit.db import Base, Database
 from astroplane.deployments.repository import DeploymentRepository
 from astroplane.kit.ids import new_id
@@ -31,38 +32,59 @@ def _child_tables() -> list[sa.Table]:
 
 def copy_deployment(database: Database, source_id: str, count: int) -> None:
     """`count` copies of deployment `source_id` in its workspace, named bench-<n>."""
-    deployments = Base.metadata.tables["deployments"]
-    children = _child_tables()
-    with database.engine.begin() as connection:
-        row = connection.execute(sa.select(deployments).where(deployments.c.id == source_id)).mappings().one()
-        child_rows = {table: connection.execute(sa.select(table).where(table.c.deployment_id == source_id))
-                      .mappings().all() for table in children}
-    done = 0
-    while done < count:
-        size = min(BATCH, count - done)
-        new_rows, new_children = [], {table: [] for table in children}
-        for n in range(done, done + size):
-            deployment_id = new_id()
-            new_rows.append({**row, "id": deployment_id, "name": f"bench-{n:06d}"})
-            for table, rows in child_rows.items():
-                for child in rows:
-                    copy = {**child, "deployment_id": deployment_id}
-                    if "id" in table.c and isinstance(child.get("id"), str):
-                        copy["id"] = new_id()
-                    new_children[table].append(copy)
-        with database.engine.begin() as connection:
-            connection.execute(deployments.insert(), new_rows)
-            for table, rows in new_children.items():
-                if rows:
-                    connection.execute(table.insert(), rows)
-        done += size
+    organization_id = copy_rows(database, "deployments", source_id, count, renamed={"name": "bench-{n:06d}"},
+                                children={table.name: "deployment_id" for table in _child_tables()})
     session = database.session()
     try:
-        DeploymentRepository(session).recount(row["organization_id"])
+        DeploymentRepository(session).recount(organization_id)
         session.commit()
     finally:
         session.close()
+
+
+def copy_rows(database: Database, table_name: str, source_id: str, count: int, *, renamed: dict[str, str],
+              children: dict[str, str] | None = None, child_values: dict[str, object] | None = None,
+              start: int = 0) -> str:
+    """`count` copies of row `source_id` of `table_name` with new ids, each `renamed` column set from
+    its pattern (`{n}`: the copy's number, from `start`), and copies of the rows of `children` (table
+    name -> the column naming the parent) pointing at each copy, with `child_values` set on them.
+    Returns the row's organization_id."""
+    table = _as_stored(Base.metadata.tables[table_name])
+    child_tables = {_as_stored(Base.metadata.tables[name]): column for name, column in (children or {}).items()}
+    with database.engine.begin() as connection:
+        row = connection.execute(sa.select(table).where(table.c.id == source_id)).mappings().one()
+        child_rows = {child: connection.execute(sa.select(child).where(child.c[column] == source_id))
+                      .mappings().all() for child, column in child_tables.items()}
+    done = 0
+    while done < count:
+        size = min(BATCH, count - done)
+        new_rows, new_children = [], {child: [] for child in child_tables}
+        for n in range(start + done, start + done + size):
+            copy_id = new_id()
+            new_rows.append({**row, "id": copy_id, **{column: pattern.format(n=n) for column, pattern in renamed.items()}})
+            for child, rows in child_rows.items():
+                for child_row in rows:
+                    copy = {**child_row, child_tables[child]: copy_id, **(child_values or {})}
+                    if "id" in child.c and isinstance(child_row.get("id"), str):
+                        copy["id"] = new_id()
+                    new_children[child].append(copy)
+        with database.engine.begin() as connection:
+            connection.execute(table.insert(), new_rows)
+            for child, rows in new_children.items():
+                if rows:
+                    connection.execute(child.insert(), rows)
+        done += size
     analyze(database)
+    return row.get("organization_id")
+
+
+def _as_stored(table: sa.Table) -> sa.Table:
+    """`table` with its encrypted columns as the text they are stored as: copies keep the ciphertext."""
+    if not any(isinstance(column.type, EncryptedText) for column in table.c):
+        return table
+    return sa.Table(table.name, sa.MetaData(), *[
+        sa.Column(column.name, sa.Text if isinstance(column.type, EncryptedText) else column.type)
+        for column in table.c])
 
 
 def analyze(database: Database) -> None:

@@ -24,6 +24,7 @@ from astroplane.kit.hot import HotReadMiddleware
 from astroplane.kit.middleware import BodyLimitMiddleware, MetricsMiddleware, UnhandledErrorMiddleware
 from astroplane.kit import versions
 from astroplane.kit.openapi import api_document, build_openapi, mounted_routes, served_under
+from astroplane.rbac.hot_lists import hot_list
 from astroplane.runtime import build_runtime
 from astroplane.settings import Settings, get_settings
 
@@ -90,6 +91,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
                   for hot in resources.HOT_ROUTES]
     app.state.api_mounts = [(API_PREFIX, app.state.api_routes)]
     hot_routes += _mount_versions(app, operations)
+    # every list, in every API, whose endpoint the hot path can call (rbac.hot_lists)
+    hot_routes += [(prefix, route, hot, route.path if prefix == API_PREFIX else prefix + route.path)
+                   for prefix, routes in app.state.api_mounts
+                   for route in routes if (hot := hot_list(route)) is not None]
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
 
     @app.get("/healthz", include_in_schema=False)

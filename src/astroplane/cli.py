@@ -8,13 +8,11 @@ import sys
 from typing import Annotated
 
 import typer
-import uvicorn
 
 from astroplane.auth.codec import TokenCodec
 from astroplane.kit import crypto
 from astroplane.kit.db import Database
 from astroplane.kit.errors import AstroError
-from astroplane.kit.logconfig import server_logging
 from astroplane.settings import get_settings
 
 app = typer.Typer(help="astroplane: a self-hostable Astro API v1 server.", no_args_is_help=True,
@@ -116,9 +114,10 @@ def serve(host: Annotated[str | None, typer.Option(help="Interface to bind")] = 
         base = get_settings().base_url if tls else f"http://{host}:{port}"
         typer.echo(f'Try:  curl -H "Authorization: Bearer $TOKEN" {base}/v1/organizations\n')
     ssl_options = {"ssl_certfile": str(tls_files.certificate), "ssl_keyfile": str(tls_files.key)} if tls_files else {}
-    uvicorn.run("astroplane.app:create_server_app", factory=True, host=host, port=port, workers=workers,
-                log_level=settings.log_level, log_config=server_logging(settings.log_level), access_log=False,
-                **ssl_options)
+    options = {"host": host, "port": port, "workers": workers, "log_level": settings.log_level, **ssl_options}
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, [sys.executable, "-m", "astroplane.serving", json.dumps(options)])
 
 
 def _tls_files(settings, extra_names: tuple[str, ...], port: int):

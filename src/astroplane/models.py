@@ -10,6 +10,7 @@ from astroplane.envobjects.models import EnvironmentObject, EnvironmentObjectLin
 from astroplane.invites.models import Invite
 from astroplane.ip_ranges.models import AllowedIpRange
 from astroplane.kit.db import Base
+from astroplane.kit.data_versions import DataVersion  # noqa: F401 - and its listeners
 from astroplane.logs.models import DeploymentLogLine
 from astroplane.notification_channels.models import NotificationChannel
 from astroplane.organizations.models import Organization

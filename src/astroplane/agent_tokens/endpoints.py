@@ -6,6 +6,7 @@ from astroplane.contract.models import ApiToken, ApiTokensPaginated, CreateAgent
 from astroplane.kit.db import SessionDep
 from astroplane.kit.pagination import list_params
 from astroplane.kit.router import AstroRouter
+from astroplane.kit.hot import pages_follow_epoch
 from astroplane.rbac.authorize import permission
 from astroplane.rbac.permissions import ScopeType
 
@@ -20,6 +21,7 @@ PATH = "/organizations/{organizationId}/deployments/{deploymentId}/agent-tokens"
 
 
 @router.get(PATH, operation_id="ListAgentTokens", response_model=ApiTokensPaginated)
+@pages_follow_epoch  # tokens, role bindings and author profiles: authz rows
 async def list_agent_tokens(session: SessionDep, auth: AgentTokensRead, params: AgentTokenListParams):
     return service.list_agent_tokens(session, auth, params)
 

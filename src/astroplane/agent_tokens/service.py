@@ -36,8 +36,7 @@ def _load(session: Session, auth: AuthContext, token_id: str, action: str) -> Ap
 def list_agent_tokens(session: Session, auth: AuthContext, params: ListParams) -> ApiTokensPaginated:
     rows, total = ApiTokenRepository(session).page(auth.organization_id, params, _EVERYTHING,
                                                    agent_deployment_id=auth.target.deployment_id)
-    profiles = SubjectProfiles(session).prefetch(rows)
-    return ApiTokensPaginated(tokens=[tokens.to_public(session, row, profiles) for row in rows],
+    return ApiTokensPaginated(tokens=tokens.page_views(session, rows),
                               limit=params.limit, offset=params.offset, totalCount=total)
 
 

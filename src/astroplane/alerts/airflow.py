@@ -10,7 +10,7 @@ import asyncio
 import datetime as dt
 from typing import Any
 
-import httpx
+from astroplane.kit.http import httpx
 
 from astroplane.alerts.rules import DagRun, Observed, TaskTry
 
@@ -41,17 +41,17 @@ class AirflowReader:
     def __init__(self, runtime):
         self.runtime = runtime
 
-    async def client(self, deployment_id: str) -> httpx.AsyncClient | None:
+    async def client(self, deployment_id: str) -> "httpx.AsyncClient | None":
         """A client of the deployment's running Airflow, or None when none runs here."""
         endpoint = self.runtime.endpoint(deployment_id)
         if endpoint is None:
             return None
         token = await asyncio.to_thread(self.runtime.api_token, deployment_id)
-        return httpx.AsyncClient(base_url=f"{endpoint}/api/v2", timeout=15,
+        return httpx().AsyncClient(base_url=f"{endpoint}/api/v2", timeout=15,
                                  headers={"Authorization": f"Bearer {token}"})
 
     @staticmethod
-    async def _pages(client: httpx.AsyncClient, path: str, key: str, params: dict[str, Any]) -> list[dict]:
+    async def _pages(client: "httpx.AsyncClient", path: str, key: str, params: dict[str, Any]) -> list[dict]:
         found: list[dict] = []
         for page in range(MAX_PAGES):
             response = await client.get(path, params={**params, "limit": PAGE, "offset": page * PAGE})
@@ -62,7 +62,7 @@ class AirflowReader:
                 break
         return found
 
-    async def observe(self, client: httpx.AsyncClient, *, changed_since: dt.datetime, needs_running: bool,
+    async def observe(self, client: "httpx.AsyncClient", *, changed_since: dt.datetime, needs_running: bool,
                       needs_dags: bool, successes_since: dt.datetime | None) -> Observed:
         """Runs and task tries changed since `changed_since` (plus running ones, for durations), and for
         deadlines every DAG id and the successful runs that ended since `successes_since`."""

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from email.message import EmailMessage
 from typing import Any
 
-import httpx
+from astroplane.kit.http import httpx
 
 from astroplane.kit import egress
 
@@ -116,7 +116,7 @@ async def _post(policy: egress.EgressPolicy, url: str, payload: dict[str, Any],
         response = await egress.post(policy, url, json=payload, headers=headers, timeout=TIMEOUT_SECONDS)
     except egress.EgressRefused as refused:
         raise DeliveryRefused(str(refused)) from None
-    except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as error:  # the message would name the URL: a secret
+    except (httpx().HTTPError, httpx().InvalidURL, OSError, ValueError) as error:  # the message would name the URL: a secret
         raise DeliveryFailed(f"the request failed ({type(error).__name__})") from None
     if 300 <= response.status_code < 400:
         raise DeliveryRefused(f"the endpoint answered {response.status_code}, a redirect; astroplane does not "

@@ -19,7 +19,7 @@ import asyncio
 import datetime as dt
 import logging
 
-import httpx
+from astroplane.kit.http import httpx
 from prometheus_client import Counter
 from sqlalchemy.orm import Session
 
@@ -65,7 +65,7 @@ class AlertLoop:
             try:
                 await self._evaluate(deployment_id, deployment_rules)
                 self.read_errors.pop(deployment_id, None)
-            except (httpx.HTTPError, OSError, KeyError, ValueError) as error:
+            except (httpx().HTTPError, OSError, KeyError, ValueError) as error:
                 described = f"{type(error).__name__}: {str(error)[:200]}"
                 if self.read_errors.get(deployment_id) != described:  # once per kind of failure, not every pass
                     log.warning("alerts: could not read the Airflow of deployment %s (%s)", deployment_id, described)
@@ -216,7 +216,7 @@ class AlertLoop:
             raise delivery.DeliveryFailed(refusal)
         try:
             status = await self.reader.trigger(deployment_id, dag_id, body)
-        except (httpx.HTTPError, OSError, KeyError, ValueError) as error:
+        except (httpx().HTTPError, OSError, KeyError, ValueError) as error:
             raise delivery.DeliveryFailed(f"the deployment's Airflow did not answer ({type(error).__name__})") from None
         if status is None:
             raise delivery.DeliveryFailed(f"deployment {deployment_id} runs no Airflow on this server")

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from astroplane.contract.models import BasicSubjectProfile
-from astroplane.kit.cache import cached
+from astroplane.kit.cache import cached, known, remember
 from astroplane.tokens.models import ApiToken
 from astroplane.users.models import User
 
@@ -33,13 +33,22 @@ class SubjectProfiles:
             for prefix in ("created_by", "updated_by"):
                 kind, subject_id = getattr(row, f"{prefix}_type", None), getattr(row, f"{prefix}_id", None)
                 if kind in wanted and subject_id and (kind, subject_id) not in self._cache:
-                    wanted[kind].add(subject_id)
+                    # users and tokens are authz rows: a profile cached at this epoch is current
+                    profile = known(self.session, "subject", (kind, subject_id))
+                    if profile is None:
+                        wanted[kind].add(subject_id)
+                    else:
+                        self._cache[(kind, subject_id)] = profile
         if wanted["USER"]:
             for user in self.session.scalars(sa.select(User).where(User.id.in_(wanted["USER"]))):
                 self._cache[("USER", user.id)] = user_profile(user)
         if wanted["SERVICEKEY"]:
             for token in self.session.scalars(sa.select(ApiToken).where(ApiToken.id.in_(wanted["SERVICEKEY"]))):
                 self._cache[("SERVICEKEY", token.id)] = token_profile(token)
+        for kind, subject_ids in wanted.items():
+            for subject_id in subject_ids:
+                if (kind, subject_id) in self._cache:
+                    remember(self.session, "subject", (kind, subject_id), self._cache[(kind, subject_id)])
         return self
 
     def get(self, kind: str | None, subject_id: str | None) -> BasicSubjectProfile | None:

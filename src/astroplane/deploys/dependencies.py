@@ -3,9 +3,11 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from astroplane.deploys.blobstore import BlobStore, blob_store
+from astroplane.kit.hot import reads_app_state
 from astroplane.settings import Settings
 
 
+@reads_app_state(lambda state: state.settings)
 async def get_app_settings(request: Request) -> Settings:
     return request.app.state.settings
 

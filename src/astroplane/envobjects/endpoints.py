@@ -6,6 +6,7 @@ from astroplane.envobjects import schemas, service
 from astroplane.kit.db import SessionDep
 from astroplane.kit.pagination import list_params
 from astroplane.kit.router import AstroRouter
+from astroplane.kit.hot import pages_follow
 from astroplane.rbac.authorize import permission
 
 router = AstroRouter(tags=["environment-objects"])
@@ -19,6 +20,7 @@ ObjectType = Literal["AIRFLOW_VARIABLE", "CONNECTION", "ENVIRONMENT_VARIABLE", "
 
 
 @router.get(PATH, operation_id="ListEnvironmentObjects", response_model=schemas.EnvironmentObjectsPaginated)
+@pages_follow("environment_objects", "environment_object_links")
 async def list_environment_objects(
     session: SessionDep, auth: OrganizationMember, params: EnvironmentObjectListParams,
     workspaceId: Annotated[str | None, Query()] = None,

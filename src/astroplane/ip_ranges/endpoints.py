@@ -4,6 +4,7 @@ from astroplane.ip_ranges import schemas, service
 from astroplane.kit.db import SessionDep
 from astroplane.kit.pagination import list_params
 from astroplane.kit.router import AstroRouter
+from astroplane.kit.hot import pages_follow_epoch
 from astroplane.rbac.authorize import permission
 
 router = AstroRouter(tags=["allowed-ip-address-ranges"])
@@ -15,6 +16,7 @@ CanDelete = permission("organization.allowedIpAddressRanges.delete")
 
 
 @router.get(PATH, operation_id="ListAllowedIpAddressRanges", response_model=schemas.AllowedIpAddressRangesPaginated)
+@pages_follow_epoch
 async def list_allowed_ip_address_ranges(session: SessionDep, auth: CanRead, params: RangeListParams):
     return service.list_ranges(session, auth, params)
 

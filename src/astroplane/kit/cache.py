@@ -50,10 +50,33 @@ def attach(session: Session, cache: EpochCache) -> None:
     session.info[SESSION_KEY] = cache
 
 
-def cached(session: Session, namespace: str, key: Hashable, load: Callable[[], Any]) -> Any:
-    """`load()` through the session's epoch cache, when it has one and has not changed authz rows."""
+def _usable(session: Session) -> EpochCache | None:
     cache: EpochCache | None = session.info.get(SESSION_KEY)
     if cache is None or cache.epoch is None or session.info.get("authz_bumped"):
+        return None
+    return cache
+
+
+def known(session: Session, namespace: str, key: Hashable) -> Any:
+    """What the session's epoch cache holds for `key`, or None (absent, or no trustworthy cache)."""
+    cache = _usable(session)
+    if cache is None:
+        return None
+    value = cache.get(namespace, key)
+    return None if value is _MISSING else value
+
+
+def remember(session: Session, namespace: str, key: Hashable, value: Any) -> None:
+    """Keep `value` in the session's epoch cache, when it has a trustworthy one (see `cached`)."""
+    cache = _usable(session)
+    if cache is not None:
+        cache.put(namespace, key, value)
+
+
+def cached(session: Session, namespace: str, key: Hashable, load: Callable[[], Any]) -> Any:
+    """`load()` through the session's epoch cache, when it has one and has not changed authz rows."""
+    cache = _usable(session)
+    if cache is None:
         return load()
     value = cache.get(namespace, key)
     if value is _MISSING:

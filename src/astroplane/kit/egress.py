@@ -25,9 +25,9 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-import httpx
-import psutil
 from fastapi import Depends, Request
+
+from astroplane.kit.http import httpx
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -116,6 +116,8 @@ def _normal_host(host: str) -> str:
 
 def server_addresses() -> set[Address]:
     """Every address of this machine's network interfaces."""
+    import psutil  # only when the policy first asks for this server's own addresses
+
     found: set[Address] = set()
     for entries in psutil.net_if_addrs().values():
         for entry in entries:
@@ -186,8 +188,8 @@ class EgressPolicy:
         """Why a user-given http(s) URL is refused as written (no DNS: names are checked when
         connecting), or None."""
         try:
-            parsed = httpx.URL(url)
-        except (httpx.InvalidURL, ValueError):
+            parsed = httpx().URL(url)
+        except (httpx().InvalidURL, ValueError):
             return "it is not a valid URL"
         if parsed.scheme not in ("http", "https") or not parsed.raw_host:
             return "it is not an http(s) URL with a host"
@@ -231,11 +233,11 @@ def _described(lead: str, refusal: str | None) -> str | None:
 
 
 async def post(policy: EgressPolicy, url: str, *, json: Any, headers: dict[str, str] | None = None,
-               timeout: float = 10, verify: Any = True) -> httpx.Response:
+               timeout: float = 10, verify: Any = True) -> "httpx.Response":
     """POST `json` to `url` under the policy: resolved and checked now, sent to a checked address
     with the URL's name as Host and TLS server name. Redirects are answered, never followed.
     EgressRefused (the policy), httpx.HTTPError or OSError (the network)."""
-    parsed = httpx.URL(url)
+    parsed = httpx().URL(url)
     if parsed.scheme not in ("http", "https") or not parsed.raw_host:
         raise EgressRefused("the destination is not an http(s) URL with a host")
     host = parsed.raw_host.decode("ascii")
@@ -245,13 +247,13 @@ async def post(policy: EgressPolicy, url: str, *, json: Any, headers: dict[str, 
     extensions = {"sni_hostname": _normal_host(host)} if parsed.scheme == "https" and named else {}
     sent_headers = {**(headers or {}), "Host": parsed.netloc.decode("ascii")}
     if verify is True:  # certifi's authorities, or SSL_CERT_FILE / SSL_CERT_DIR (trust_env is off: no proxies)
-        verify = httpx.create_ssl_context(trust_env=True)
-    async with httpx.AsyncClient(timeout=timeout, verify=verify, trust_env=False, follow_redirects=False) as client:
+        verify = httpx().create_ssl_context(trust_env=True)
+    async with httpx().AsyncClient(timeout=timeout, verify=verify, trust_env=False, follow_redirects=False) as client:
         for index, address in enumerate(addresses):
             try:
                 return await client.post(parsed.copy_with(host=str(address)), json=json, headers=sent_headers,
                                          extensions=extensions)
-            except httpx.ConnectError:
+            except httpx().ConnectError:
                 if index == len(addresses) - 1:
                     raise
     raise AssertionError("unreachable: connectable() returns at least one address")

@@ -35,6 +35,32 @@ class HotRoute:
     serve: Serve
 
 
+def reads_app_state(read: Callable[[Any], Any]):
+    """Marks a FastAPI dependency that only reads the app's state (`read(app.state)`), so a hot read
+    can give the endpoint the same value without the framework (rbac.hot_lists)."""
+    def mark(dependency):
+        dependency.hot_value = read
+        return dependency
+
+    return mark
+
+
+def pages_follow(*tables: str):
+    """Marks a list endpoint whose pages are made of authz rows (tables registered with rbac.epoch:
+    any change moves the epoch) and rows of `tables` only (versioned by kit.data_versions): for one
+    caller and one query, its page then stands still while the epoch and those versions do, and the
+    hot path of lists (rbac.hot_lists) keeps it."""
+    def mark(endpoint):
+        endpoint.pages_follow = tables
+        return endpoint
+
+    return mark
+
+
+# lists made of authz rows only
+pages_follow_epoch = pages_follow()
+
+
 def header(scope: Scope, name: bytes) -> str | None:
     """A request header from the ASGI scope (`name` in lower case), the first if repeated."""
     for key, value in scope["headers"]:

@@ -48,7 +48,20 @@ def list_params(*sort_fields: str):
         ) -> ListParams:
             return ListParams(offset=offset, limit=limit)
 
+    # what the hot path of lists (rbac.hot_lists) accepts for `sorts` without asking FastAPI
+    dependency.list_sort_values = values if sort_fields else ()  # type: ignore[attr-defined]
     return Annotated[ListParams, Depends(dependency)]
+
+
+def count_of(query: sa.Select) -> sa.Select:
+    """The number of rows `query` gives. A plain query is counted in place (SELECT count(*) FROM ...
+    WHERE ...), which the database can answer from an index alone; wrapped as a subquery of every
+    column, SQLite read each row (~2 ms per 1,000 rows). DISTINCT, GROUP BY and LIMIT keep the
+    subquery, which counts them right."""
+    if query._distinct or query._group_by_clauses or query._limit_clause is not None \
+            or query._offset_clause is not None:
+        return sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
+    return query.with_only_columns(sa.func.count(), maintain_column_froms=True).order_by(None)
 
 
 def paginate(session: Session, query: sa.Select, params: ListParams,
@@ -57,7 +70,7 @@ def paginate(session: Session, query: sa.Select, params: ListParams,
     """Run one page of `query` and its total count (unless the caller keeps it, `total`).
     `columns` maps sort fields to columns."""
     if total is None:
-        total = session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery())) or 0
+        total = session.scalar(count_of(query)) or 0
     order = [columns[name].desc() if descending else columns[name].asc() for name, descending in params.sorts]
     if not order and default_sort is not None:
         order.append(default_sort)

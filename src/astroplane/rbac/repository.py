@@ -44,6 +44,19 @@ class RoleBindingRepository:
             query = query.where(RoleBinding.organization_id == organization_id)
         return list(self.session.scalars(query.order_by(RoleBinding.scope_type, RoleBinding.id)))
 
+    def own_by_subject(self, subject_type: str, subject_ids: list[str], organization_id: str | None = None
+                       ) -> dict[str, list[RoleBinding]]:
+        """`own` for several subjects in one query (a page of a list), each in `own`'s order."""
+        found: dict[str, list[RoleBinding]] = {subject_id: [] for subject_id in subject_ids}
+        if subject_ids:
+            query = sa.select(RoleBinding).where(RoleBinding.subject_type == subject_type,
+                                                 RoleBinding.subject_id.in_(subject_ids))
+            if organization_id is not None:
+                query = query.where(RoleBinding.organization_id == organization_id)
+            for binding in self.session.scalars(query.order_by(RoleBinding.scope_type, RoleBinding.id)):
+                found[binding.subject_id].append(binding)
+        return found
+
     def grants(self, bindings: Iterable[RoleBinding]) -> list[Grant]:
         bindings = list(bindings)
         permissions = dict(ROLE_PERMISSIONS)

@@ -5,6 +5,7 @@ from fastapi import Query, Response
 from astroplane.kit.db import SessionDep
 from astroplane.kit.pagination import list_params
 from astroplane.kit.router import AstroRouter
+from astroplane.kit.hot import pages_follow_epoch
 from astroplane.rbac.authorize import AuthenticatedDep, permission
 from astroplane.roles import catalog, schemas, service
 
@@ -28,6 +29,7 @@ async def list_role_templates(auth: CanRead, scopeTypes: Annotated[list[ScopeNam
 
 
 @router.get(PATH, operation_id="ListRoles", response_model=schemas.RolesPaginated)
+@pages_follow_epoch
 async def list_roles(session: SessionDep, auth: CanRead, params: RoleListParams,
                      includeDefaultRoles: Annotated[bool | None, Query()] = None,
                      scopeTypes: Annotated[list[ScopeName] | None, Query()] = None):

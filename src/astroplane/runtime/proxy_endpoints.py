@@ -7,7 +7,7 @@ Astro API, so not in the OpenAPI document.
 
 import asyncio
 
-import httpx
+from astroplane.kit.http import httpx
 from fastapi import APIRouter, Request, Response
 
 from astroplane.kit.errors import BadGateway, BadRequest
@@ -33,10 +33,10 @@ async def _forward(request: Request, deployment_id: str, path: str) -> Response:
     headers = {name: value for name, value in request.headers.items() if name.lower() not in HOP_HEADERS}
     try:
         headers["authorization"] = f"Bearer {await asyncio.to_thread(runtime.api_token, deployment_id)}"
-        async with httpx.AsyncClient(base_url=endpoint, timeout=60) as client:
+        async with httpx().AsyncClient(base_url=endpoint, timeout=60) as client:
             upstream = await client.request(request.method, "/" + path, params=request.query_params,
                                             content=await request.body(), headers=headers)
-    except (OSError, KeyError, ValueError, httpx.HTTPError) as error:  # stopping, restarting, or gone
+    except (OSError, KeyError, ValueError, httpx().HTTPError) as error:  # stopping, restarting, or gone
         raise BadGateway(f"the deployment's Airflow did not answer ({type(error).__name__}); "
                          "its status says whether it is starting or failing") from error
     kept = {name: value for name, value in upstream.headers.items()

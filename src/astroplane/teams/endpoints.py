@@ -5,6 +5,7 @@ from fastapi import Query, Response
 from astroplane.kit.db import SessionDep
 from astroplane.kit.pagination import list_params
 from astroplane.kit.router import AstroRouter
+from astroplane.kit.hot import pages_follow_epoch
 from astroplane.rbac.authorize import permission
 from astroplane.teams import schemas, service
 
@@ -17,6 +18,7 @@ CanUpdate = permission("organization.teams.update")
 
 
 @router.get(PATH, operation_id="ListTeams", response_model=schemas.TeamsPaginated)
+@pages_follow_epoch
 async def list_teams(session: SessionDep, auth: CanRead, params: TeamListParams,
                      names: Annotated[list[str] | None, Query()] = None,
                      workspaceId: Annotated[str | None, Query()] = None,

@@ -6,6 +6,7 @@ from astroplane.auth.dependencies import CodecDep
 from astroplane.kit.db import SessionDep
 from astroplane.kit.pagination import list_params
 from astroplane.kit.router import AstroRouter
+from astroplane.kit.hot import pages_follow_epoch
 from astroplane.rbac.authorize import permission
 from astroplane.tokens import schemas, service
 
@@ -19,6 +20,7 @@ PATH = "/organizations/{organizationId}/tokens"
 
 
 @router.get(PATH, operation_id="ListApiTokens", response_model=schemas.ApiTokensPaginated)
+@pages_follow_epoch  # tokens, role bindings and author profiles: authz rows
 async def list_api_tokens(
     session: SessionDep, auth: OrganizationMember, params: TokenListParams,
     workspaceId: Annotated[str | None, Query()] = None,

@@ -61,8 +61,10 @@ def _role_entries(bindings: list[RoleBinding], token: models.ApiToken) -> list[s
 
 
 def to_public(session: Session, token: models.ApiToken, profiles: SubjectProfiles,
-              value: str | None = None) -> schemas.ApiToken:
-    bindings = RoleBindingRepository(session).own("API_TOKEN", token.id)
+              value: str | None = None, bindings: list[RoleBinding] | None = None) -> schemas.ApiToken:
+    """`bindings`: the token's role bindings when the caller loaded them (a page: one query for all)."""
+    if bindings is None:
+        bindings = RoleBindingRepository(session).own("API_TOKEN", token.id)
     return schemas.ApiToken(
         id=token.id, name=token.name, description=token.description, shortToken=token.short_token,
         scope=token.scope, kind=token.kind, startAt=token.start_at, endAt=token.end_at,
@@ -167,9 +169,15 @@ def _visibility(principal: Principal, organization_id: str) -> TokenVisibility:
 def list_tokens(session: Session, auth: AuthContext, params: ListParams, **filters) -> schemas.ApiTokensPaginated:
     rows, total = ApiTokenRepository(session).page(
         auth.organization_id, params, _visibility(auth.principal, auth.organization_id), **filters)
-    profiles = SubjectProfiles(session).prefetch(rows)
-    return schemas.ApiTokensPaginated(tokens=[to_public(session, row, profiles) for row in rows],
+    return schemas.ApiTokensPaginated(tokens=page_views(session, rows),
                                       limit=params.limit, offset=params.offset, totalCount=total)
+
+
+def page_views(session: Session, rows: list[models.ApiToken]) -> list[schemas.ApiToken]:
+    """The views of a page of tokens, with their authors and role bindings in one query each."""
+    profiles = SubjectProfiles(session).prefetch(rows)
+    bindings = RoleBindingRepository(session).own_by_subject("API_TOKEN", [row.id for row in rows])
+    return [to_public(session, row, profiles, bindings=bindings[row.id]) for row in rows]
 
 
 def load(session: Session, auth: AuthContext, token_id: str, action: str, *, agent: bool = False

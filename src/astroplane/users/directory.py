@@ -13,8 +13,11 @@ from astroplane.users.models import User
 from astroplane.users.repository import OrganizationUserRepository
 
 
-def to_public(session: Session, user: User, organization_id: str) -> schemas.User:
-    held = roles.subject_roles(RoleBindingRepository(session).own("USER", user.id, organization_id))
+def to_public(session: Session, user: User, organization_id: str, bindings: list | None = None) -> schemas.User:
+    """`bindings`: the user's role bindings here when the caller loaded them (a page: one query for all)."""
+    if bindings is None:
+        bindings = RoleBindingRepository(session).own("USER", user.id, organization_id)
+    held = roles.subject_roles(bindings)
     return schemas.User(id=user.id, username=user.username, fullName=user.full_name, avatarUrl=user.avatar_url,
                         status=user.status, createdAt=user.created_at, updatedAt=user.updated_at,
                         organizationRole=held.organizationRole, workspaceRoles=held.workspaceRoles,
@@ -34,7 +37,9 @@ def get_user(session: Session, auth: AuthContext, user_id: str) -> schemas.User:
 
 def list_users(session: Session, auth: AuthContext, params: ListParams, **filters) -> schemas.UsersPaginated:
     rows, total = OrganizationUserRepository(session).page(auth.organization_id, params, **filters)
-    return schemas.UsersPaginated(users=[to_public(session, row, auth.organization_id) for row in rows],
+    bindings = RoleBindingRepository(session).own_by_subject("USER", [row.id for row in rows], auth.organization_id)
+    return schemas.UsersPaginated(users=[to_public(session, row, auth.organization_id, bindings[row.id])
+                                         for row in rows],
                                   limit=params.limit, offset=params.offset, totalCount=total)
 
 

@@ -5,6 +5,7 @@ from fastapi import Query, Response
 from astroplane.kit.db import SessionDep
 from astroplane.kit.pagination import list_params
 from astroplane.kit.router import AstroRouter
+from astroplane.kit.hot import pages_follow
 from astroplane.rbac.authorize import permission
 from astroplane.rbac.permissions import ScopeType
 from astroplane.workspaces import schemas, service
@@ -21,6 +22,7 @@ PATH = "/organizations/{organizationId}/workspaces"
 
 
 @router.get(PATH, operation_id="ListWorkspaces", response_model=schemas.WorkspacesPaginated)
+@pages_follow("workspaces")
 async def list_workspaces(session: SessionDep, auth: OrganizationMember, params: WorkspaceListParams,
                     workspaceIds: Annotated[list[str] | None, Query()] = None,
                     names: Annotated[list[str] | None, Query()] = None):

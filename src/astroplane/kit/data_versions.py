@@ -1,0 +1,99 @@
+"""Versions of the tables whose list pages the hot path keeps (rbac.hot_lists, kit.hot.pages_follow).
+
+Any flush that adds, changes or deletes a row of a registered table, and any bulk INSERT/UPDATE/
+DELETE statement on one, bumps that table's row in `data_versions` in the same transaction, as the
+authz epoch (rbac.epoch) does for authorization rows. A page read after its versions is never older
+than them, so a page kept under the versions it was read with is current while they stand still.
+"""
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, aliased, mapped_column
+
+from astroplane.kit.db import Base
+
+VERSIONED_TABLES: set[str] = set()
+_BUMPED = "data_versions_bumped"
+_BUMP = sa.text("UPDATE data_versions SET version = version + 1 WHERE name = :name")
+
+
+class DataVersion(Base):
+    __tablename__ = "data_versions"
+
+    name: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
+def register_versioned_tables(*names: str) -> None:
+    """Tables whose changes bump their version (each needs its row, made by a migration)."""
+    VERSIONED_TABLES.update(names)
+
+
+_EPOCH = sa.table("authz_epoch", sa.column("id"), sa.column("epoch"))  # rbac.models.AuthzEpoch
+_STATEMENTS: dict[tuple[str, ...], sa.Select] = {}  # built once: building a select costs more than running it
+
+
+# The row hot reads look up (kit.readers.RowsById, by name) to read the epoch and the versions beside it.
+ANCHOR = "lists"
+
+
+def anchored(names: tuple[str, ...]) -> sa.Select:
+    """For RowsById: the anchor's name, the authz epoch, then the versions of `names` (each None when
+    it has no row). RowsById binds the id alone: the other values are written into the statement
+    (table names of ours, never input)."""
+    versions = aliased(DataVersion)
+    columns = [sa.select(versions.version).where(versions.name == sa.literal_column(f"'{name}'")).scalar_subquery()
+               for name in names]
+    epoch = sa.select(_EPOCH.c.epoch).where(_EPOCH.c.id == sa.literal_column("1")).scalar_subquery()
+    return sa.select(DataVersion.name, epoch, *columns)
+
+
+def with_epoch(session: Session, names: tuple[str, ...]) -> tuple[int, tuple[int, ...] | None]:
+    """The authz epoch and the versions of `names` (None when one has no row: nothing can be kept
+    then), in one statement: on PostgreSQL each statement is a round trip that holds the event loop."""
+    statement = _STATEMENTS.get(names)
+    if statement is None:
+        columns = [sa.select(DataVersion.version).where(DataVersion.name == name).scalar_subquery() for name in names]
+        statement = _STATEMENTS[names] = sa.select(_EPOCH.c.epoch, *columns).where(_EPOCH.c.id == 1)
+    row = session.connection().execute(statement).one()
+    versions = tuple(row[1:])
+    return row[0] or 0, None if any(version is None for version in versions) else versions
+
+
+def _bump(session: Session, names) -> None:
+    bumped: set[str] = session.info.setdefault(_BUMPED, set())
+    for name in sorted(set(names) - bumped):
+        bumped.add(name)
+        session.execute(_BUMP, {"name": name})
+
+
+def _tables(objects) -> set[str]:
+    names = (getattr(getattr(obj, "__table__", None), "name", None) for obj in objects)
+    return {name for name in names if name in VERSIONED_TABLES}
+
+
+@event.listens_for(Session, "before_flush")
+def _bump_on_flush(session: Session, _context, _instances) -> None:
+    changed = _tables(session.new) | _tables(session.deleted) | _tables(
+        obj for obj in session.dirty if session.is_modified(obj))
+    if changed:
+        _bump(session, changed)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _bump_on_bulk(state: ORMExecuteState) -> None:
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    name = getattr(getattr(state.statement, "table", None), "name", None)
+    if name in VERSIONED_TABLES and name not in state.session.info.get(_BUMPED, ()):
+        _bump(state.session, [name])
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _reset(session: Session) -> None:
+    session.info.pop(_BUMPED, None)
+
+
+# the lists kept this way (see rbac.hot_lists), beside those made of authz rows only
+register_versioned_tables("workspaces", "environment_objects", "environment_object_links")

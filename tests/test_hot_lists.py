@@ -1,0 +1,197 @@
+"""Lists as hot reads (rbac.hot_lists): every list the hot path takes answers exactly what the full
+route answers (visibility, paging, sorts, filters, omitted fields), refusals and bad input still come
+from the full route, and a change reaches the very next list. `astroplane_hot_reads_total` tells
+which path answered."""
+
+import pytest
+from prometheus_client import REGISTRY
+
+from astroplane.rbac import hot_lists
+from conftest import CLIENT_ADDRESS, assert_error, assert_no_nulls, make_token, make_workspace
+
+STANDARD = {"type": "STANDARD", "cloudProvider": "AWS", "region": "us-east-1"}
+
+
+def _hot_total(outcome: str) -> float:
+    return sum(sample.value for metric in REGISTRY.collect() if metric.name == "astroplane_hot_reads"
+               for sample in metric.samples
+               if sample.name == "astroplane_hot_reads_total" and sample.labels["outcome"] == outcome)
+
+
+class Hot:
+    def __enter__(self):
+        self.start = _hot_total("served"), _hot_total("passed")
+        return self
+
+    def __exit__(self, *exc):
+        self.served = _hot_total("served") - self.start[0]
+        self.passed = _hot_total("passed") - self.start[1]
+
+
+def _full_route(api, monkeypatch, path: str):
+    """The response of the ordinary route: the hot path is told it knows no caller."""
+    with monkeypatch.context() as patch:
+        patch.setattr(hot_lists, "known_principal", lambda *args: None)
+        with Hot() as hot:
+            response = api.get(path)
+    assert hot.served == 0
+    return response
+
+
+def _hot(api, path: str):
+    api.get(path)  # the first request of a new token resolves it on the full route
+    with Hot() as hot:
+        response = api.get(path)
+    assert (hot.served, hot.passed) == (1, 0), path
+    return response
+
+
+@pytest.fixture
+def populated(api):
+    workspaces = [make_workspace(api, name=f"ws-{n}", defaultCloudProvider="AWS", defaultRegion="us-east-1")
+                  for n in range(3)]
+    deployments = [api.ok("POST", "/deployments", json={"name": f"d-{n}", "workspaceId": workspaces[n % 2]["id"],
+                                                        **STANDARD}) for n in range(3)]
+    make_token(api, "ORGANIZATION", "ORGANIZATION_MEMBER")
+    make_token(api, "WORKSPACE", "WORKSPACE_MEMBER", workspaces[0]["id"])
+    api.ok("POST", "/environment-objects", json={
+        "objectKey": "HOT_VAR", "objectType": "ENVIRONMENT_VARIABLE", "scope": "WORKSPACE",
+        "scopeEntityId": workspaces[0]["id"], "environmentVariable": {"value": "v"}})
+    api.ok("POST", "/teams", json={"name": "hot-team"})
+    api.ok("POST", "/allowed-ip-address-ranges", json={"ipAddressRange": f"{CLIENT_ADDRESS[0]}/32"})
+    return {"workspaces": workspaces, "deployments": deployments}
+
+
+LISTS = [
+    "/v1/organizations/{org}/workspaces",
+    "/v1/organizations/{org}/workspaces?limit=2&offset=1&sorts=name:desc",
+    "/v1/organizations/{org}/workspaces?names=ws-1&names=ws-2",
+    "/v1/organizations/{org}/deployments?limit=2",
+    "/v1/organizations/{org}/deployments?workspaceIds={ws0}&sorts=name:asc",
+    "/v1/organizations/{org}/tokens?limit=1&offset=1",
+    "/v1/organizations/{org}/users",
+    "/v1/organizations/{org}/environment-objects",
+    "/v1/organizations/{org}/environment-objects?workspaceId={ws0}",
+    "/v1/organizations/{org}/clusters",
+    "/v1/organizations/{org}/teams",
+    "/v1/organizations/{org}/roles",
+    "/v1/organizations/{org}/allowed-ip-address-ranges",
+    "/v1/organizations/{org}/deployments/{d0}/deploys",
+    "/v1/organizations",
+    "/platform/v1beta1/organizations/{org}/workspaces?limit=1",
+    "/platform/v1beta1/organizations/{org}/alerts",
+    "/platform/v1beta1/organizations/{org}/notification-channels",
+    "/iam/v1beta1/organizations/{org}/users",
+]
+
+
+def test_every_list_served_hot_answers_what_the_full_route_answers(api, populated, monkeypatch):
+    for template in LISTS:
+        path = template.format(org=api.org.id, ws0=populated["workspaces"][0]["id"],
+                               d0=populated["deployments"][0]["id"])
+        full = _full_route(api, monkeypatch, path)
+        assert full.status_code == 200, (path, full.text)
+        hot = _hot(api, path)
+        assert hot.content == full.content, path
+        assert hot.headers["content-type"] == "application/json"
+        assert_no_nulls(hot.json())
+
+
+def test_a_caller_who_sees_part_of_the_organization_gets_the_same_filtered_page(api, populated, monkeypatch):
+    token, _ = make_token(api, "WORKSPACE", "WORKSPACE_MEMBER", populated["workspaces"][0]["id"])
+    scoped = api.as_token(token)
+    for path in ("/deployments", "/workspaces", "/environment-objects", "/tokens"):
+        full = _full_route(scoped, monkeypatch, path)
+        hot = _hot(scoped, path)
+        assert hot.status_code == full.status_code
+        assert hot.content == full.content, path
+    names = {d["name"] for d in _hot(scoped, "/deployments").json()["deployments"]}
+    assert names == {"d-0", "d-2"}
+
+
+def test_a_change_reaches_the_next_list(api, populated):
+    before = _hot(api, "/workspaces").json()
+    make_workspace(api, name="ws-new")
+    with Hot() as hot:
+        after = api.ok("GET", "/workspaces")
+    assert hot.served == 1
+    assert after["totalCount"] == before["totalCount"] + 1
+    assert "ws-new" in {w["name"] for w in after["workspaces"]}
+
+
+def test_bad_input_and_refusals_come_from_the_full_route(api, populated, server):
+    _hot(api, "/workspaces")
+    for query in ("limit=abc", "limit=1001", "offset=-1", "sorts=color:asc", "limit=1&limit=2"):
+        with Hot() as hot:
+            response = api.get(f"/workspaces?{query}")
+        assert hot.served == 0, query
+        if query != "limit=1&limit=2":
+            assert_error(response, 400)
+    # a member of no organization's workspace list: 403 from the full route, never served hot
+    other = api.as_token(make_token(api, "ORGANIZATION", "ORGANIZATION_MEMBER")[0])
+    other.get("/workspaces")
+    with Hot() as hot:
+        refused = other.get(f"/v1/organizations/{'c' + 'x' * 24}/workspaces")
+    assert hot.served == 0 and refused.status_code == 403
+    # a deploys list of a deployment that does not exist: 404 from the full route
+    with Hot() as hot:
+        missing = api.get(f"/deployments/{'c' + 'y' * 24}/deploys")
+    assert hot.served == 0 and missing.status_code == 404
+
+
+def test_a_deleted_token_is_refused_at_once(api, populated):
+    token, body = make_token(api, "ORGANIZATION", "ORGANIZATION_OWNER")
+    doomed = api.as_token(token)
+    _hot(doomed, "/workspaces")
+    api.ok("DELETE", f"/tokens/{body['id']}", status=204)
+    with Hot() as hot:
+        response = doomed.get("/workspaces")
+    assert hot.served == 0
+    assert_error(response, 401)
+
+
+def test_pages_kept_at_the_epoch_follow_every_change_of_their_rows(api, populated):
+    """ListApiTokens, ListTeams, ListRoles and ListAllowedIpAddressRanges keep each caller's page while
+    the authz epoch stands still (kit.hot.pages_follow_epoch): every change of their rows moves it."""
+    before = _hot(api, "/tokens").json()
+    _, made = make_token(api, "ORGANIZATION", "ORGANIZATION_MEMBER")
+    after = _hot(api, "/tokens").json()
+    assert after["totalCount"] == before["totalCount"] + 1 and made["id"] in {t["id"] for t in after["tokens"]}
+    api.ok("POST", f"/tokens/{made['id']}", json={"name": "renamed"})
+    assert {t["name"] for t in api.ok("GET", "/tokens")["tokens"] if t["id"] == made["id"]} == {"renamed"}
+    api.ok("POST", f"/tokens/{made['id']}/roles", json={"roles": [
+        {"entityType": "WORKSPACE", "entityId": populated["workspaces"][1]["id"], "role": "WORKSPACE_MEMBER"},
+        {"entityType": "ORGANIZATION", "entityId": api.org.id, "role": "ORGANIZATION_MEMBER"}]})
+    roles = next(t["roles"] for t in api.ok("GET", "/tokens")["tokens"] if t["id"] == made["id"])
+    assert {r["entityType"] for r in roles} == {"ORGANIZATION", "WORKSPACE"}
+
+    ranges = _hot(api, "/allowed-ip-address-ranges").json()["totalCount"]
+    api.ok("POST", "/allowed-ip-address-ranges/bulk-create", json={"allowedIpAddressRanges": ["10.9.0.0/16", "10.8.0.0/16"]})
+    assert api.ok("GET", "/allowed-ip-address-ranges")["totalCount"] == ranges + 2
+
+    teams = _hot(api, "/teams").json()["totalCount"]
+    api.ok("POST", "/teams", json={"name": "second-team"})
+    assert api.ok("GET", "/teams")["totalCount"] == teams + 1
+
+
+def test_workspace_and_environment_object_pages_follow_their_tables(api, populated):
+    """ListWorkspaces and ListEnvironmentObjects keep pages under their tables' versions
+    (kit.data_versions): a rename, an edit, a link, a deletion reach the next page."""
+    workspace = populated["workspaces"][2]
+    _hot(api, "/workspaces")
+    api.ok("POST", f"/workspaces/{workspace['id']}", json={"name": "renamed-ws", "description": "", "cicdEnforcedDefault": False})
+    assert "renamed-ws" in {w["name"] for w in api.ok("GET", "/workspaces")["workspaces"]}
+
+    made = api.ok("POST", "/environment-objects", json={
+        "objectKey": "KEPT", "objectType": "ENVIRONMENT_VARIABLE", "scope": "WORKSPACE",
+        "scopeEntityId": workspace["id"], "environmentVariable": {"value": "one"}})
+    page = _hot(api, "/environment-objects").json()
+    assert made["id"] in {o["id"] for o in page["environmentObjects"]}
+    api.ok("POST", f"/environment-objects/{made['id']}", json={"environmentVariable": {"value": "two"}})
+    edited = next(o for o in api.ok("GET", "/environment-objects")["environmentObjects"] if o["id"] == made["id"])
+    assert edited["environmentVariable"]["value"] == "two"
+    api.ok("DELETE", f"/workspaces/{workspace['id']}", status=204)
+    after = api.ok("GET", "/environment-objects")
+    assert made["id"] not in {o["id"] for o in after["environmentObjects"]}
+    assert after["totalCount"] == page["totalCount"] - 1
+    assert "renamed-ws" not in {w["name"] for w in api.ok("GET", "/workspaces")["workspaces"]}
