@@ -52,9 +52,12 @@ def _query_arguments(query_string: bytes, strings: dict[str, bool], absent_only:
     values: dict[str, list[str]] = {}
     for name, value in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True):
         values.setdefault(name, []).append(value)
-    arguments: dict[str, Any] = {}
+    # an absent parameter is given its default (None), as FastAPI does: some endpoints (the older
+    # APIs' adapters, kit.versions) take every query parameter by name
+    arguments: dict[str, Any] = dict.fromkeys(absent_only)
     for name, repeated in strings.items():
         found = values.get(name)
+        arguments[name] = None
         if found is not None:
             if not repeated and len(found) > 1:
                 return None
