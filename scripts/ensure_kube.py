@@ -363,13 +363,12 @@ def start() -> None:
     spawn("kube-controller-manager", [*common, "--use-service-account-credentials=false",
                                       "--service-account-private-key-file", str(pki / "sa.key"),
                                       "--root-ca-file", str(pki / "ca.crt"),
-                                      "--controllers", "*,-nodeipam,-nodelifecycle,-cloud-node-lifecycle,-route,-service",
                                       "--kube-api-qps", "500", "--kube-api-burst", "1000",
                                       "--concurrent-deployment-syncs", "20", "--concurrent-replicaset-syncs", "20",
                                       "--concurrent-namespace-syncs", "20",
+                                      "--horizontal-pod-autoscaler-sync-period", "3s",
                                       "--bind-address", "127.0.0.1", "--secure-port", "0"])
-    spawn("kube-scheduler", [*common, "--kube-api-qps", "500", "--kube-api-burst", "1000",
-                             "--bind-address", "127.0.0.1", "--secure-port", "0"])
+    spawn("kube-scheduler", [*common, "--bind-address", "127.0.0.1", "--secure-port", "0"])
     spawn("kwok", ["--kubeconfig", str(kubeconfig_path()), "--config", str(kwok_config())])
     create_fake_nodes()
     wait_for("the fake nodes", nodes_ready, 60)

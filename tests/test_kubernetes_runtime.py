@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import psycopg
 import pytest
+import yaml
 from fastapi.testclient import TestClient
 
 from archive_helpers import tarball
@@ -39,14 +40,32 @@ CHAOS = "pod-container-running-failed.stage.kwok.x-k8s.io"
 
 
 @pytest.fixture(scope="session")
-def kubeconfig() -> str:
-    """The test cluster's kubeconfig; built and started by the script on first use (~10 min cold)."""
+def admin_kubeconfig() -> str:
+    """The test cluster's admin kubeconfig; built and started by the script on first use (~10 min cold)."""
     result = subprocess.run([sys.executable, str(ROOT / "scripts" / "ensure_kube.py")], capture_output=True, text=True)
     if result.returncode != 0:
         lines = (result.stderr or result.stdout).strip().splitlines()
         pytest.fail(f"the Kubernetes test cluster could not be had: {lines[-1] if lines else result.returncode}",
                     pytrace=False)
     return result.stdout.strip().splitlines()[-1]
+
+
+@pytest.fixture(scope="session")
+def kubeconfig(admin_kubeconfig, tmp_path_factory) -> str:
+    """astroplane's own identity: the service account of the shipped RBAC manifest, and nothing more."""
+    admin = Cluster(kubeconfig=admin_kubeconfig)
+    for manifest in yaml.safe_load_all((ROOT / "deploy" / "kubernetes" / "rbac.yaml").read_text()):
+        admin.apply(manifest)
+    token = admin.request("POST", "/api/v1/namespaces/astroplane/serviceaccounts/astroplane/token",
+                          body={"apiVersion": "authentication.k8s.io/v1", "kind": "TokenRequest",
+                                "spec": {"expirationSeconds": 86400}})["status"]["token"]
+    admin.close()
+    config = yaml.safe_load(pathlib.Path(admin_kubeconfig).read_text())
+    config["users"] = [{"name": "astroplane", "user": {"token": token}}]
+    config["contexts"][0]["context"]["user"] = "astroplane"
+    path = tmp_path_factory.mktemp("kube") / "astroplane.kubeconfig"
+    path.write_text(yaml.safe_dump(config))
+    return str(path)
 
 
 @dataclass
@@ -81,7 +100,7 @@ class Kube:
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def kube(request, databases, tmp_path_factory, kubeconfig) -> Kube:
+def kube(request, databases, tmp_path_factory, kubeconfig, admin_kubeconfig) -> Kube:
     url = databases.url(request.param)
     database = Database(url)
     upgrade(database.engine)
@@ -89,7 +108,7 @@ def kube(request, databases, tmp_path_factory, kubeconfig) -> Kube:
                              k8s_kubeconfig=kubeconfig, k8s_metadata_db_url=PG_ADMIN_URL,
                              k8s_log_interval_seconds=0.5)
     app = create_app(settings, database)
-    observer = Cluster(kubeconfig=kubeconfig)
+    observer = Cluster(kubeconfig=admin_kubeconfig)
     with TestClient(app, raise_server_exceptions=False, client=CLIENT_ADDRESS) as client:
         runtime = app.state.runtime
         assert isinstance(runtime, KubernetesRuntime)

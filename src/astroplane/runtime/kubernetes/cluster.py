@@ -52,25 +52,30 @@ class Cluster:
                                     client_configuration=configuration)
         self._client = client.ApiClient(configuration)
         self._exception = client.exceptions.ApiException
+        import urllib3
+
+        self._unreachable = (OSError, urllib3.exceptions.HTTPError)
         self.calls = 0
 
     def request(self, method: str, path: str, *, query: dict | None = None, body: dict | None = None,
                 content_type: str = "application/json", text: bool = False):
         """One API call; the decoded JSON (or text) answer, None for 404, KubeError otherwise."""
         self.calls += 1
+        method, url, headers, payload, _ = self._client.param_serialize(
+            method, path, query_params=list((query or {}).items()),
+            header_params={"Accept": "application/json", "Content-Type": content_type},
+            body=body, auth_settings=["BearerToken"])
         try:
-            response = self._client.call_api(
-                path, method, query_params=list((query or {}).items()),
-                header_params={"Accept": "application/json", "Content-Type": content_type},
-                body=json.dumps(body) if body is not None else None, auth_settings=["BearerToken"],
-                _preload_content=False, _return_http_data_only=True, _request_timeout=30)
+            response = self._client.call_api(method, url, header_params=headers, body=payload, _request_timeout=30)
         except self._exception as error:
-            if error.status == 404:
-                return None
             raise KubeError(error.status or 0, _message(error.body) or str(error.reason)) from None
-        except OSError as error:  # urllib3's connection errors are OSErrors
+        except self._unreachable as error:
             raise KubeError(0, f"the Kubernetes API does not answer: {error}") from None
-        data = response.data.decode("utf-8", errors="replace")
+        data = response.read().decode("utf-8", errors="replace")
+        if response.status == 404:
+            return None
+        if not 200 <= response.status < 300:
+            raise KubeError(response.status, _message(data) or f"{response.status} {response.reason}")
         return data if text else (json.loads(data) if data else None)
 
     def apply(self, manifest: dict) -> dict:

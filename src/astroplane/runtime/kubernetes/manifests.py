@@ -20,7 +20,8 @@ LABEL_COMPONENT = "app.kubernetes.io/component"
 LABEL_ORGANIZATION = "astroplane.io/organization-id"
 LABEL_WORKSPACE = "astroplane.io/workspace-id"
 LABEL_DEPLOYMENT = "astroplane.io/deployment-id"
-CONFIG_HASH = "astroplane.io/config-hash"
+CONFIG_HASH = "astroplane.io/config-hash"  # the deployment's configuration (DeploymentSpec.config_hash)
+SHAPE_HASH = "astroplane.io/shape-hash"  # the component's own size and command
 DAG_VERSION = "astroplane.io/dag-version"
 WORKER_PREFIX = "worker-"
 AIRFLOW_HOME = "/usr/local/airflow"
@@ -84,9 +85,8 @@ def components(spec: DeploymentSpec) -> list[Component]:
     return found
 
 
-def config_hash(spec: DeploymentSpec, component: Component) -> str:
-    """What restarts a component: the deployment's configuration, plus the component's own shape."""
-    payload = json.dumps([spec.config_hash, component.cpu, component.memory, list(component.command)])
+def shape_hash(component: Component) -> str:
+    payload = json.dumps([component.cpu, component.memory, list(component.command)])
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
@@ -210,7 +210,9 @@ def deployment(spec: DeploymentSpec, component: Component, image: str, redis_ima
     started with, so a change of linked objects waits for the next rollout instead of rolling now."""
     component_labels = labels(spec, component.name)
     selector = {LABEL_DEPLOYMENT: component_labels[LABEL_DEPLOYMENT], LABEL_COMPONENT: component.name}
-    annotations = {CONFIG_HASH: pinned_hash or config_hash(spec, component)}
+    annotations = {SHAPE_HASH: shape_hash(component)}
+    if component.name != "redis":  # the broker reads none of the deployment's configuration
+        annotations[CONFIG_HASH] = pinned_hash or spec.config_hash
     if component.reads_dags and spec.dag_version:
         annotations[DAG_VERSION] = spec.dag_version
     if component.name == "redis":
