@@ -114,6 +114,8 @@ def kube(request, databases, tmp_path_factory, kubeconfig, admin_kubeconfig) -> 
         assert isinstance(runtime, KubernetesRuntime)
         yield Kube(Server(settings, database, client, request.param), runtime,
                    Reconciler(database, Steps(0), runtime), observer)
+        for deployment_id in list(runtime._tracked):  # the cluster and PostgreSQL outlive this run
+            runtime.remove(deployment_id)
     observer.close()
     database.dispose()
 

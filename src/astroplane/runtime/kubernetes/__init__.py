@@ -112,7 +112,11 @@ class KubernetesRuntime:
         tracked = self._tracked.pop(deployment_id, None)
         namespace = tracked.namespace if tracked else self._namespace_of(deployment_id)
         if namespace is not None:
-            self.cluster.delete("v1", "Namespace", namespace)  # the namespace controller removes its contents
+            try:
+                self.cluster.delete("v1", "Namespace", namespace)  # the namespace controller removes its contents
+            except KubeError as error:
+                if error.status != 409:  # 409: already terminating
+                    raise
         self.databases.drop(deployment_id)
         self._snapshot = None
 
