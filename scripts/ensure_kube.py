@@ -155,12 +155,13 @@ def build_kubernetes() -> None:
 def build_kwok() -> None:
     if (BIN / "kwok").exists() and (STAGES / STAGES_FILE).exists():
         return
-    say(f"building kwok {KWOK_VERSION}")
-    result = subprocess.run(["go", "install", "-trimpath", "-ldflags=-s -w", f"sigs.k8s.io/kwok/cmd/kwok@{KWOK_VERSION}"],
-                            capture_output=True, text=True,
-                            env={**os.environ, "GOBIN": str(BIN), "GOTOOLCHAIN": "local", "CGO_ENABLED": "0"})
-    if result.returncode != 0:
-        raise SystemExit(f"ensure-kube: go install kwok failed:\n{result.stderr.strip()[-3000:]}")
+    if not (BIN / "kwok").exists():
+        say(f"building kwok {KWOK_VERSION}")
+        result = subprocess.run(["go", "install", "-trimpath", "-ldflags=-s -w",
+                                 f"sigs.k8s.io/kwok/cmd/kwok@{KWOK_VERSION}"], capture_output=True, text=True,
+                                env={**os.environ, "GOBIN": str(BIN), "GOTOOLCHAIN": "local", "CGO_ENABLED": "0"})
+        if result.returncode != 0:
+            raise SystemExit(f"ensure-kube: go install kwok failed:\n{result.stderr.strip()[-3000:]}")
     modcache = subprocess.run(["go", "env", "GOMODCACHE"], capture_output=True, text=True, check=True).stdout.strip()
     shipped = pathlib.Path(modcache) / f"sigs.k8s.io/kwok@{KWOK_VERSION}" / "kustomize" / "stage"
     documents = []
@@ -375,51 +376,36 @@ def start() -> None:
     say(f"cluster ready in {time.monotonic() - started:.1f} s")
 
 
-def kubectl_apply(manifest: str) -> None:
-    """POST through the Python client (the suite's venv has it); no kubectl binary is needed."""
-    from kubernetes import client, config, utils
+def core_api():
+    """The official client (in the venv the suite runs with); no kubectl binary is needed."""
+    from kubernetes import client, config
 
-    api = config.new_client_from_config(str(kubeconfig_path()))
-    import yaml
-
-    for document in yaml.safe_load_all(manifest):
-        try:
-            utils.create_from_dict(api, document)
-        except utils.FailToCreateError as error:
-            if not all(getattr(e, "status", None) == 409 for e in error.api_exceptions):
-                raise
-    del client
+    return client.CoreV1Api(config.new_client_from_config(str(kubeconfig_path())))
 
 
 def create_fake_nodes() -> None:
-    nodes = []
+    from kubernetes.client.exceptions import ApiException
+
+    api = core_api()
     for index in range(FAKE_NODES):
-        nodes.append(f"""\
-apiVersion: v1
-kind: Node
-metadata:
-  name: kwok-node-{index}
-  annotations:
-    kwok.x-k8s.io/node: fake
-    node.alpha.kubernetes.io/ttl: "0"
-  labels:
-    kubernetes.io/hostname: kwok-node-{index}
-    kubernetes.io/os: linux
-    kubernetes.io/arch: amd64
-    type: kwok
-status:
-  allocatable: {{cpu: "256", memory: 1Ti, pods: "1000"}}
-  capacity: {{cpu: "256", memory: 1Ti, pods: "1000"}}
-""")
-    kubectl_apply("---\n".join(nodes))
+        name = f"kwok-node-{index}"
+        node = {"apiVersion": "v1", "kind": "Node",
+                "metadata": {"name": name, "annotations": {"kwok.x-k8s.io/node": "fake",
+                                                           "node.alpha.kubernetes.io/ttl": "0"},
+                             "labels": {"kubernetes.io/hostname": name, "kubernetes.io/os": "linux",
+                                        "kubernetes.io/arch": "amd64", "type": "kwok"}},
+                "status": {"allocatable": {"cpu": "256", "memory": "1Ti", "pods": "1000"},
+                           "capacity": {"cpu": "256", "memory": "1Ti", "pods": "1000"}}}
+        try:
+            api.create_node(body=node)
+        except ApiException as error:
+            if error.status != 409:
+                raise
 
 
 def nodes_ready() -> bool:
-    from kubernetes import client, config
-
-    api = client.CoreV1Api(config.new_client_from_config(str(kubeconfig_path())))
     ready = 0
-    for node in api.list_node().items:
+    for node in core_api().list_node().items:
         conditions = {c.type: c.status for c in (node.status.conditions or [])}
         ready += conditions.get("Ready") == "True"
     return ready >= FAKE_NODES

@@ -144,7 +144,7 @@ class KubernetesRuntime:
                     key = f"{pod['metadata']['name']}/{container['name']}"
                     last = tracked.log_cursors.get(key)
                     text = self.cluster.logs(tracked.namespace, pod["metadata"]["name"], container["name"],
-                                             last.split(".")[0] + "Z" if last else None)
+                                             last[:19] + "Z" if last else None)
                     for line in text.splitlines():
                         stamp, _, message = line.partition(" ")
                         if last is not None and stamp <= last or not message.strip():

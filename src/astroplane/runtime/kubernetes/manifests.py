@@ -37,6 +37,8 @@ FETCH_DAGS = (
     "tarfile.open(fileobj=io.BytesIO(data)).extractall(sys.argv[1],filter='data')\n"
 )
 SMALL = {"cpu": "250m", "memory": "512Mi"}
+# the ASTRO executor's agents are Astronomer's own: here its queues run as Celery workers
+QUEUED_EXECUTORS = frozenset({"CELERY", "ASTRO"})
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,8 @@ def _topology(spec: DeploymentSpec) -> Topology:
 
 
 def components(spec: DeploymentSpec) -> list[Component]:
-    """Airflow 3: api-server, scheduler, dag-processor, triggerer; a Celery worker per queue."""
+    """Airflow 3: api-server, scheduler, dag-processor, triggerer; a Celery worker per queue (CELERY
+    and ASTRO executors) and their broker."""
     topology = _topology(spec)
     airflow3 = spec.airflow_version.startswith("3.")
     web = "api-server" if airflow3 else "webserver"
@@ -76,7 +79,7 @@ def components(spec: DeploymentSpec) -> list[Component]:
              Component("triggerer", 1, "500m", "1Gi", ("airflow", "triggerer"))]
     if airflow3:
         found.append(Component("dag-processor", 1, "500m", "1Gi", ("airflow", "dag-processor"), reads_dags=True))
-    if spec.executor == "CELERY":
+    if spec.executor in QUEUED_EXECUTORS:
         found.append(Component("redis", 1, "250m", "256Mi", ()))
         for queue in topology.queues:
             found.append(Component(WORKER_PREFIX + queue.name, max(1, queue.min_workers), queue.cpu, queue.memory,
@@ -322,6 +325,6 @@ def desired(spec: DeploymentSpec, *, image: str, redis_image: str, keys: dict[st
             objects.append(autoscaler(spec, component))
     web = "api-server" if spec.airflow_version.startswith("3.") else "webserver"
     objects.append(service(spec, web, API_PORT))
-    if spec.executor == "CELERY":
+    if spec.executor in QUEUED_EXECUTORS:
         objects.append(service(spec, "redis", REDIS_PORT))
     return objects
