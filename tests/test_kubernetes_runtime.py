@@ -22,6 +22,7 @@ import yaml
 from fastapi.testclient import TestClient
 
 from archive_helpers import tarball
+from test_local_runtime_supervision import Local
 from conftest import BACKENDS, CLIENT_ADDRESS, PG_ADMIN_URL, Api, Server, make_settings, make_workspace, new_org
 from astroplane.app import create_app
 from astroplane.deployments.reconciler import Reconciler
@@ -406,7 +407,8 @@ def _scenario(api: Api, passes) -> list[str]:
     return seen
 
 
-def test_the_same_calls_give_the_same_lifecycle_as_the_simulated_runtime(kube, tmp_path):
+def test_the_same_calls_give_the_same_lifecycle_on_every_backend(kube, tmp_path):
+    """Kubernetes, the simulated runtime, and the local runtime with its stand-in `airflow`."""
     on_kubernetes = _scenario(kube.api(), lambda: (kube.reconciler.run_once(), time.sleep(0.2)))
 
     url = f"sqlite:///{tmp_path / 'simulated.db'}"
@@ -419,5 +421,14 @@ def test_the_same_calls_give_the_same_lifecycle_as_the_simulated_runtime(kube, t
         reconciler = Reconciler(database, Steps(0))
         on_simulated = _scenario(Api(simulated, org, org.token), reconciler.run_once)
     database.dispose()
-    assert on_kubernetes == on_simulated, (on_kubernetes, on_simulated)
+
+    local = Local(tmp_path / "local")
+    try:
+        server = Server(local.settings, local.database, local.client, "sqlite")
+        org = new_org(server)
+        reconciler = Reconciler(local.database, Steps(0), local.runtime)
+        on_local = _scenario(Api(server, org, org.token), lambda: (reconciler.run_once(), time.sleep(0.1)))
+    finally:
+        local.close()
+    assert on_kubernetes == on_simulated == on_local, (on_kubernetes, on_simulated, on_local)
     assert on_simulated[0] == "CREATING" and on_simulated[-1] == "GONE" and "HIBERNATING" in on_simulated
