@@ -23,6 +23,8 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from fastapi.testclient import TestClient  # noqa: E402
 
+from processes import rss_of  # noqa: E402
+
 from astroplane import bootstrap  # noqa: E402
 from astroplane.app import create_app  # noqa: E402
 from astroplane.auth.codec import TokenCodec  # noqa: E402
@@ -35,24 +37,9 @@ from astroplane.settings import Settings  # noqa: E402
 PG = os.environ.get("ASTROPLANE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:55432/postgres")
 
 
-def rss_mib() -> float:
-    for line in open("/proc/self/status"):
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
 def cluster_rss_mib() -> float:
-    total = 0
     state = ROOT / ".astroplane" / "kube" / "cluster"
-    for pid_file in state.glob("*.pid"):
-        try:
-            for line in open(f"/proc/{int(pid_file.read_text())}/status"):
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
-    return total / 1024
+    return rss_of(int(pid_file.read_text()) for pid_file in state.glob("*.pid"))
 
 
 def timed_pass(reconciler, runtime) -> tuple[float, int]:
@@ -89,7 +76,7 @@ def main() -> None:
         headers = {"Authorization": f"Bearer {init.token}"}
         base = f"/v1/organizations/{init.organization_id}"
         workspace = client.post(f"{base}/workspaces", json={"name": "bench"}, headers=headers).json()
-        rss_before = rss_mib()
+        rss_before = rss_of([os.getpid()])
         ids = []
         for n in range(args.deployments):
             response = client.post(f"{base}/deployments", headers=headers, json={
@@ -119,7 +106,7 @@ def main() -> None:
             tracked.digest = None
         resync_time, resync_calls = timed_pass(reconciler, runtime)
         rows.append(("pass applying everything again (restart, resync)", f"{resync_time:.1f} s, {resync_calls} API calls"))
-        rows.append(("astroplane RSS: before → with the deployments", f"{rss_before:.0f} → {rss_mib():.0f} MiB "
+        rows.append(("astroplane RSS: before → with the deployments", f"{rss_before:.0f} → {rss_of([os.getpid()]):.0f} MiB "
                      f"(peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB)"))
         rows.append(("test cluster RSS (etcd, apiserver, controllers, kwok)", f"{cluster_rss_mib():.0f} MiB"))
 

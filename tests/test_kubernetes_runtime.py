@@ -128,6 +128,14 @@ def _create(kube: Kube, api: Api, **fields) -> tuple[dict, str]:
     return deployment, f"/deployments/{deployment['id']}"
 
 
+def _healthy(kube: Kube, **fields) -> tuple[Api, dict, str, str]:
+    """A new organization's deployment, HEALTHY: (its client, the deployment, its path, its namespace)."""
+    api = kube.api()
+    deployment, path = _create(kube, api, **fields)
+    kube.status(api, path, "HEALTHY")
+    return api, deployment, path, deployment["namespace"]
+
+
 def _update_body(current: dict, **changes) -> dict:
     body = {key: current[key] for key in ("name", "workspaceId", "type", "executor", "isCicdEnforced",
                                           "isDagDeployEnabled", "isHighAvailability", "schedulerSize",
@@ -211,10 +219,8 @@ def test_a_deployment_becomes_airflow_on_the_cluster_and_converges_idempotently(
 
 
 def test_updates_roll_only_what_they_change(kube):
-    api = kube.api()
-    deployment, path = _create(kube, api)
-    namespace = deployment["namespace"]
-    healthy = kube.status(api, path, "HEALTHY")
+    api, deployment, path, namespace = _healthy(kube)
+    healthy = api.ok("GET", path)
 
     # a queue's bounds: the autoscaler changes, no component rolls; its workers follow the new minimum
     before = _generations(kube, namespace)
@@ -246,10 +252,7 @@ def test_updates_roll_only_what_they_change(kube):
 
 
 def test_hibernation_scales_everything_to_zero_and_back(kube):
-    api = kube.api()
-    deployment, path = _create(kube, api, isDevelopmentMode=True)
-    namespace = deployment["namespace"]
-    kube.status(api, path, "HEALTHY")
+    api, deployment, path, namespace = _healthy(kube, isDevelopmentMode=True)
     api.ok("POST", path + "/hibernation-override", json={"isHibernating": True})
     kube.status(api, path, "HIBERNATING")
 
@@ -265,10 +268,7 @@ def test_hibernation_scales_everything_to_zero_and_back(kube):
 
 
 def test_a_failing_pod_makes_the_deployment_unhealthy_with_its_reason(kube):
-    api = kube.api()
-    deployment, path = _create(kube, api)
-    namespace = deployment["namespace"]
-    kube.status(api, path, "HEALTHY")
+    api, deployment, path, namespace = _healthy(kube)
     # what a crashing scheduler looks like: kwok's chaos stage fails the containers of labelled pods
     patch = {"spec": {"template": {"metadata": {
         "labels": {CHAOS: "true"},
@@ -293,10 +293,7 @@ def _put(kube: Kube, url: str, body: bytes) -> str:
 
 
 def test_deploys_roll_out_dags_and_images_and_roll_back(kube):
-    api = kube.api()
-    deployment, path = _create(kube, api)
-    namespace = deployment["namespace"]
-    kube.status(api, path, "HEALTHY")
+    api, deployment, path, namespace = _healthy(kube)
     base = f"{path}/deploys"
     before = _generations(kube, namespace)
 
@@ -338,9 +335,7 @@ def test_deploys_roll_out_dags_and_images_and_roll_back(kube):
 
 
 def test_logs_come_from_the_pods_with_filters_and_paging(kube):
-    api = kube.api()
-    deployment, path = _create(kube, api)
-    kube.status(api, path, "HEALTHY")
+    api, deployment, path, namespace = _healthy(kube)
     logs_path = f"{path}/logs"
 
     def read(**params) -> dict:
@@ -360,10 +355,7 @@ def test_logs_come_from_the_pods_with_filters_and_paging(kube):
 
 
 def test_delete_removes_the_namespace_and_the_database(kube):
-    api = kube.api()
-    deployment, path = _create(kube, api)
-    namespace = deployment["namespace"]
-    kube.status(api, path, "HEALTHY")
+    api, deployment, path, namespace = _healthy(kube)
     database = f"airflow_{deployment['id'].lower()}"
     api.ok("DELETE", path, 204)
     kube.until("the deployment gone", lambda: api.get(path).status_code == 404)
