@@ -102,8 +102,7 @@ def main() -> None:
         rows.append(("steady pass (nothing changed)",
                      f"{sum(t for t, _ in steady) / len(steady) * 1000:.0f} ms, "
                      f"{sum(c for _, c in steady) / len(steady):.0f} API calls"))
-        for tracked in runtime._tracked.values():  # as after a restart: everything applied again
-            tracked.digest = None
+        runtime.forget_applied()
         resync_time, resync_calls = timed_pass(reconciler, runtime)
         rows.append(("pass applying everything again (restart, resync)", f"{resync_time:.1f} s, {resync_calls} API calls"))
         rows.append(("astroplane RSS: before → with the deployments", f"{rss_before:.0f} → {rss_of([os.getpid()]):.0f} MiB "

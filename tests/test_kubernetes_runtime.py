@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import psycopg
 import pytest
+import sqlalchemy as sa
 import yaml
 from fastapi.testclient import TestClient
 
@@ -115,8 +116,10 @@ def kube(request, databases, tmp_path_factory, kubeconfig, admin_kubeconfig) -> 
         assert isinstance(runtime, KubernetesRuntime)
         yield Kube(Server(settings, database, client, request.param), runtime,
                    Reconciler(database, Steps(0), runtime), observer)
-        for deployment_id in list(runtime._tracked):  # the cluster and PostgreSQL outlive this run
-            runtime.remove(deployment_id)
+        # the cluster and PostgreSQL outlive this run: remove what the tests left there
+        with database.engine.connect() as connection:
+            for (deployment_id,) in connection.execute(sa.text("SELECT id FROM deployments")):
+                runtime.remove(deployment_id)
     observer.close()
     database.dispose()
 
@@ -206,7 +209,7 @@ def test_a_deployment_becomes_airflow_on_the_cluster_and_converges_idempotently(
         return found
 
     before = versions()
-    kube.runtime._tracked[deployment["id"]].digest = None  # forget what was applied: the next pass applies all
+    kube.runtime.forget_applied()  # as after a restart: the next pass applies everything
     calls = kube.runtime.cluster.calls
     kube.reconciler.run_once()
     assert kube.runtime.cluster.calls - calls > len(before), "the pass did not apply the objects again"

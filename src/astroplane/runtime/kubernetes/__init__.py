@@ -161,6 +161,11 @@ class KubernetesRuntime:
     def shutdown(self) -> None:
         self.cluster.close()
 
+    def forget_applied(self) -> None:
+        """As after a restart: the next pass applies every deployment's objects again."""
+        for tracked in self._tracked.values():
+            tracked.digest = None
+
     # ------------------------------------------------------------ internals
 
     def _track(self, deployment_id: str, namespace: str) -> Tracked:
