@@ -208,6 +208,12 @@ options:
   manageAllNodes: false
   manageNodesWithAnnotationSelector: kwok.x-k8s.io/node=fake
   enableDebuggingHandlers: true
+  # defaults kwok leaves at 0 when given a configuration file
+  podPlayStageParallelism: 8
+  nodePlayStageParallelism: 4
+  nodeLeaseParallelism: 4
+  podsOnNodeSyncParallelism: 4
+  nodeLeaseDurationSeconds: 40
 ---
 apiVersion: kwok.x-k8s.io/v1alpha1
 kind: ClusterLogs
@@ -304,9 +310,12 @@ current-context: astroplane-test
     (STATE / "tokens.csv").write_text(f'{TOKEN},admin,admin,"system:masters"\n')
 
 
+STARTED: dict[str, subprocess.Popen] = {}
+
+
 def spawn(name: str, args: list[str]) -> None:
     log = open(STATE / f"{name}.log", "ab")
-    process = subprocess.Popen([str(BIN / name), *args], stdout=log, stderr=subprocess.STDOUT,
+    process = STARTED[name] = subprocess.Popen([str(BIN / name), *args], stdout=log, stderr=subprocess.STDOUT,
                                stdin=subprocess.DEVNULL, start_new_session=True)
     (STATE / f"{name}.pid").write_text(str(process.pid))
 
@@ -317,11 +326,14 @@ def port_open(port: int) -> bool:
         return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
-def wait_for(what: str, check, deadline_s: float) -> None:
+def wait_for(what: str, check, deadline_s: float, process: str | None = None) -> None:
     deadline = time.monotonic() + deadline_s
     while time.monotonic() < deadline:
         if check():
             return
+        if process and STARTED[process].poll() is not None:
+            tail = (STATE / f"{process}.log").read_text(errors="replace").strip().splitlines()[-1:]
+            raise SystemExit(f"ensure-kube: {process} exited: {tail[0][-400:] if tail else '(no output)'}")
         time.sleep(0.2)
     raise SystemExit(f"ensure-kube: {what} did not come up within {deadline_s:.0f} s (logs in {STATE})")
 
@@ -341,11 +353,12 @@ def start() -> None:
                    "--initial-advertise-peer-urls", f"http://127.0.0.1:{ETCD_PEER_PORT}",
                    "--initial-cluster", f"astroplane-test=http://127.0.0.1:{ETCD_PEER_PORT}",
                    "--unsafe-no-fsync", "--quota-backend-bytes", str(4 << 30)])
-    wait_for("etcd", lambda: port_open(ETCD_CLIENT_PORT), 30)
+    wait_for("etcd", lambda: port_open(ETCD_CLIENT_PORT), 30, "etcd")
     pki = STATE / "pki"
     spawn("kube-apiserver", [
         "--etcd-servers", f"http://127.0.0.1:{ETCD_CLIENT_PORT}",
         "--bind-address", "127.0.0.1", "--advertise-address", "127.0.0.1", "--secure-port", str(APISERVER_PORT),
+        "--endpoint-reconciler-type", "none",  # it refuses a loopback advertise address
         "--tls-cert-file", str(pki / "apiserver.crt"), "--tls-private-key-file", str(pki / "apiserver.key"),
         "--client-ca-file", str(pki / "ca.crt"),
         "--token-auth-file", str(STATE / "tokens.csv"),
@@ -359,7 +372,7 @@ def start() -> None:
         "--watch-cache=true", "--event-ttl", "10m",
         "--kubelet-preferred-address-types", "InternalIP",
     ])
-    wait_for("kube-apiserver", healthy, 120)
+    wait_for("kube-apiserver", healthy, 120, "kube-apiserver")
     common = ["--kubeconfig", str(kubeconfig_path()), "--leader-elect=false"]
     spawn("kube-controller-manager", [*common, "--use-service-account-credentials=false",
                                       "--service-account-private-key-file", str(pki / "sa.key"),
