@@ -59,7 +59,7 @@ class KubernetesRuntime:
         assert spec.topology is not None
         tracked = self._track(spec.deployment_id, spec.topology.namespace)
         try:
-            self.databases.ensure(spec.deployment_id, self._derived(spec.deployment_id, "database"))
+            self.databases.ensure(spec.deployment_id, self._password(spec.deployment_id))
         except Exception as error:  # psycopg's errors: the server is down or refuses us
             log.warning("deployment %s: metadata database not ready: %s", spec.deployment_id, error)
             return Observation("starting", f"Waiting for the metadata database: {str(error).strip()[:200]}")
@@ -180,12 +180,15 @@ class KubernetesRuntime:
         key = self.settings.token_signing_key.encode()
         return hmac.new(key, f"k8s:{purpose}:{deployment_id}".encode(), hashlib.sha256).digest()
 
+    def _password(self, deployment_id: str) -> str:
+        return self._derived(deployment_id, "database").hex()
+
     def _desired(self, spec: DeploymentSpec, pinned: dict[str, str]) -> list[dict]:
         from astroplane.deploys.uploads import download_url
 
         keys = {"fernet-key": base64.urlsafe_b64encode(self._derived(spec.deployment_id, "fernet")).decode(),
                 "jwt-secret": self._derived(spec.deployment_id, "jwt").hex()}
-        password = self._derived(spec.deployment_id, "database").hex()
+        password = self._password(spec.deployment_id)
         dag_url = None
         if spec.dag_digest:
             # the same URL for a whole window (so applying again changes nothing), refreshed halfway
