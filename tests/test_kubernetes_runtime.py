@@ -273,9 +273,10 @@ def test_hibernation_scales_everything_to_zero_and_back(kube):
 def test_a_failing_pod_makes_the_deployment_unhealthy_with_its_reason(kube):
     api, deployment, path, namespace = _healthy(kube)
     # what a crashing scheduler looks like: kwok's chaos stage fails the containers of labelled pods
+    # (its template puts the message in YAML unquoted: no colon in it)
     patch = {"spec": {"template": {"metadata": {
         "labels": {CHAOS: "true"},
-        "annotations": {f"{CHAOS}/reason": "Error", f"{CHAOS}/message": "scheduler exited: bad config"}}}}}
+        "annotations": {f"{CHAOS}/reason": "Error", f"{CHAOS}/message": "scheduler exited with a bad config"}}}}}
     kube.cluster.request("PATCH", f"/apis/apps/v1/namespaces/{namespace}/deployments/scheduler", body=patch,
                          content_type="application/merge-patch+json")
     unhealthy = kube.status(api, path, "UNHEALTHY")
@@ -409,6 +410,7 @@ def test_the_same_calls_give_the_same_lifecycle_on_every_backend(kube, tmp_path)
     url = f"sqlite:///{tmp_path / 'simulated.db'}"
     database = Database(url)
     upgrade(database.engine)
+    (tmp_path / "data").mkdir()
     settings = make_settings(tmp_path / "data", url)
     with TestClient(create_app(settings, database), raise_server_exceptions=False, client=CLIENT_ADDRESS) as client:
         simulated = Server(settings, database, client, "sqlite")
@@ -417,6 +419,7 @@ def test_the_same_calls_give_the_same_lifecycle_on_every_backend(kube, tmp_path)
         on_simulated = _scenario(Api(simulated, org, org.token), reconciler.run_once)
     database.dispose()
 
+    (tmp_path / "local").mkdir()
     local = Local(tmp_path / "local")
     try:
         server = Server(local.settings, local.database, local.client, "sqlite")
