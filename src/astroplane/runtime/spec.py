@@ -74,7 +74,7 @@ def deployment_spec(session: Session, deployment: Deployment) -> DeploymentSpec:
     version = deployment.desired_dag_tarball_version if deployment.is_dag_deploy_enabled else None
     upload = DeployRepository(session).upload(version) if version else None
     environment = environment_of(objects, variables)
-    # a linked object's value wins over nothing here: only the deployment's own plain variables are plain
+    # only the deployment's own plain variables may sit in a ConfigMap; secret ones and linked objects may not
     plain = {row.key for row in rows if not row.is_secret and environment.get(row.key) == (row.value or "")}
     return DeploymentSpec(
         deployment_id=deployment.id, organization_id=deployment.organization_id,
