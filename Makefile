@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 # PostgreSQL for the suite: the URL of a server that answers, or of one brought up for it
 PG_URL = $$($(BIN)/python scripts/ensure_postgres.py)
 
-.PHONY: serve test test-quick test-latest stop-postgres openapi contract bench lock clean
+.PHONY: serve test test-quick test-latest stop-postgres kube stop-kube openapi contract bench lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "astroplane needs Python >= 3.11 (set PYTHON=...)")'
@@ -22,6 +22,7 @@ serve: $(STAMP)
 test: $(STAMP)
 	scripts/ensure-chromium
 	$(BIN)/python scripts/ensure_terraform_provider.py >/dev/null
+	$(BIN)/python scripts/ensure_kube.py >/dev/null
 	url=$(PG_URL) && ASTROPLANE_TEST_PG_URL=$$url $(BIN)/pytest -n 2 --dist loadgroup tests
 
 test-quick: $(STAMP)
@@ -36,6 +37,14 @@ test-latest: $(STAMP)
 
 stop-postgres: $(STAMP)
 	$(BIN)/python scripts/ensure_postgres.py --stop
+
+# The Kubernetes runtime's test cluster (docs/kubernetes.md): built once from the Go module proxy into
+# .astroplane/kube, started and left running; stop-kube stops it (clients, apiserver, then etcd).
+kube: $(STAMP)
+	$(BIN)/python scripts/ensure_kube.py
+
+stop-kube:
+	python3 scripts/ensure_kube.py --stop
 
 openapi: $(STAMP)
 	@$(BIN)/astroplane openapi

@@ -57,6 +57,11 @@ def rss_mb(process: subprocess.Popen) -> float:
         for child in map(int, children):
             pids.add(child)
             frontier.append(child)
+    return rss_of(pids)
+
+
+def rss_of(pids) -> float:
+    """Resident memory of these processes, in MiB."""
     total_kb = 0
     for pid in pids:
         try:

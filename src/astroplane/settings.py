@@ -56,9 +56,10 @@ class Settings(BaseSettings):
     step_delay_seconds: float = 5.0
     reconcile_interval_seconds: float = 1.0
     run_reconciler: bool = True
-    # What runs behind a deployment: `simulated` (lifecycles only) or `local` (a real Apache Airflow
-    # per deployment on this machine; see docs/local-runtime.md).
-    runtime_backend: Literal["simulated", "local"] = "simulated"
+    # What runs behind a deployment: `simulated` (lifecycles only), `local` (a real Apache Airflow
+    # per deployment on this machine; see docs/local-runtime.md) or `kubernetes` (a namespace per
+    # deployment on a cluster; see docs/kubernetes.md).
+    runtime_backend: Literal["simulated", "local", "kubernetes"] = "simulated"
     # Local runtime: deployment homes (default <data_dir>/runtime), Airflow installs (default
     # <data_dir>/airflow; share it between data dirs to install once), how many deployments this
     # server may run (0: one per 1.5 GiB of the machine's memory), how often Airflow looks for DAGs.
@@ -66,6 +67,21 @@ class Settings(BaseSettings):
     airflow_dir: pathlib.Path | None = None
     local_max_deployments: int = Field(default=0, ge=0)
     dag_refresh_seconds: int = Field(default=10, ge=1)
+    # Kubernetes runtime: a kubeconfig file and context (empty: the default file and its current
+    # context), or the in-cluster service account; the PostgreSQL server (an admin URL) on which
+    # each deployment gets its own metadata database; the image repository (empty: the deployment's
+    # own, quay.io/astronomer/astro-runtime) and the Redis image Celery uses as its broker; how long
+    # the signed DAG-archive URLs handed to pods stay valid; how often every object is re-applied
+    # even when nothing changed (drift repair), and how often pod logs are read.
+    k8s_kubeconfig: str = ""
+    k8s_context: str = ""
+    k8s_in_cluster: bool = False
+    k8s_metadata_db_url: str = ""
+    k8s_image_repository: str = ""
+    k8s_redis_image: str = "redis:7.4-alpine"
+    k8s_blob_url_ttl_seconds: int = Field(default=900, ge=60)
+    k8s_resync_seconds: float = Field(default=300.0, gt=0)
+    k8s_log_interval_seconds: float = Field(default=5.0, gt=0)
     # A test double's controls (docs/testing.md): the API under /astroplane/v1 (clock, faults,
     # forced failures, reset), and reproducible ids from this seed. Never on a shared server.
     test_controls: bool = False

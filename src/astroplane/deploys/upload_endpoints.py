@@ -11,6 +11,7 @@ blocks of a deploy together count against the same limit.
 
 import email.utils
 import hashlib
+import os
 import pathlib
 import shutil
 import uuid
@@ -18,12 +19,14 @@ from collections.abc import AsyncIterator, Iterable
 from xml.etree import ElementTree
 
 from fastapi import APIRouter, Request, Response
+from fastapi.responses import FileResponse
+from starlette.background import BackgroundTask
 
 from astroplane.deploys import service
 from astroplane.deploys.blobstore import blob_store
-from astroplane.deploys.uploads import (ArchiveRejected, StagedUpload, UploadGrant, UploadTooLarge, new_version_id,
-                                        verify_grant)
-from astroplane.kit.errors import BadRequest, Forbidden
+from astroplane.deploys.uploads import (DOWNLOAD_PREFIX, ArchiveRejected, StagedUpload, UploadGrant, UploadTooLarge,
+                                        new_version_id, verify_download, verify_grant)
+from astroplane.kit.errors import BadRequest, Forbidden, NotFound
 
 UPLOAD_PREFIX = "/uploads/"
 MAX_BLOCK_LIST_BYTES = 1024 * 1024
@@ -167,3 +170,19 @@ async def put_archive(request: Request, deployId: str, segment: str, sig: str = 
     staged = StagedUpload(blob_store(settings), settings.max_upload_bytes)
     await _stream_into(staged, request.stream(), settings)
     return _accept(request, grant, staged)
+
+
+@router.get(DOWNLOAD_PREFIX + "{digest}")
+def get_archive(request: Request, digest: str, sig: str = "") -> Response:
+    """An archive for a runtime that cannot read the blob store itself (a Kubernetes pod's init
+    container), through the short-lived signed URL the runtime handed it."""
+    settings = request.app.state.settings
+    if not verify_download(settings, sig, digest):
+        raise Forbidden("The download URL is invalid or has expired")
+    store = blob_store(settings)
+    if not store.exists(digest):
+        raise NotFound(f"No archive {digest[:16]}")
+    fd, path = store.staging_file()
+    os.close(fd)
+    store.fetch(digest, pathlib.Path(path))
+    return FileResponse(path, media_type="application/gzip", background=BackgroundTask(os.unlink, path))

@@ -56,6 +56,27 @@ def verify_grant(settings: Settings, token: str, deploy_id: str, segment: str) -
     return UploadGrant(claims["org"], claims["dep"], claims["deploy"], claims["kind"])
 
 
+DOWNLOAD_AUDIENCE = "astroplane-blob"
+DOWNLOAD_PREFIX = "/blobs/"
+
+
+def download_url(settings: Settings, digest: str, expires_at: int) -> str:
+    """A URL from which a runtime (a pod's init container) fetches one archive until `expires_at`
+    (epoch seconds): a JWT for its own audience, naming the blob, so it opens nothing else."""
+    claims = {"aud": DOWNLOAD_AUDIENCE, "iss": settings.token_issuer, "blob": digest, "exp": expires_at}
+    token = jwt.encode(claims, settings.token_signing_key, algorithm=ALGORITHM)
+    return f"{settings.base_url}{DOWNLOAD_PREFIX}{digest}?sig={token}"
+
+
+def verify_download(settings: Settings, token: str, digest: str) -> bool:
+    try:
+        claims = signed.decode(token, settings.token_signing_key, algorithms=[ALGORITHM], audience=DOWNLOAD_AUDIENCE,
+                               issuer=settings.token_issuer, options={"require": ["exp"]})
+    except jwt.PyJWTError:
+        return False
+    return claims.get("blob") == digest
+
+
 def new_version_id() -> str:
     """A version id in the shape of an Azure blob version: 2024-01-12T18:32:20.5898930Z."""
     nanos = time.time_ns()  # an identifier (a primary key), so the system clock: a frozen one repeats
@@ -103,5 +124,5 @@ class StagedUpload:
             os.unlink(self.path)
 
 
-__all__ = ["ArchiveRejected", "StagedUpload", "UploadGrant", "UploadTooLarge", "new_version_id", "upload_url",
-           "verify_grant"]
+__all__ = ["DOWNLOAD_PREFIX", "ArchiveRejected", "StagedUpload", "UploadGrant", "UploadTooLarge", "download_url",
+           "new_version_id", "upload_url", "verify_download", "verify_grant"]

@@ -1,4 +1,5 @@
-"""What runs behind a deployment: a simulated lifecycle, or real Airflow processes on this machine."""
+"""What runs behind a deployment: a simulated lifecycle, real Airflow processes on this machine, or
+Apache Airflow on a Kubernetes cluster."""
 
 
 def build_runtime(settings):
@@ -11,6 +12,10 @@ def build_runtime(settings):
         return LocalRuntime(settings.resolved_runtime_dir, Installs(settings.resolved_airflow_dir), blob_store(settings),
                             max_unpacked_bytes=8 * settings.max_upload_bytes,
                             dag_refresh_seconds=settings.dag_refresh_seconds)
+    if settings.runtime_backend == "kubernetes":
+        from astroplane.runtime.kubernetes import KubernetesRuntime
+
+        return KubernetesRuntime(settings)
     from astroplane.runtime.simulated import SimulatedRuntime
 
     return SimulatedRuntime()

@@ -19,6 +19,38 @@ class BundleSpec:
 
 
 @dataclass(frozen=True)
+class QueueSpec:
+    """One Celery worker queue: its worker count bounds and machine."""
+
+    name: str
+    min_workers: int
+    max_workers: int
+    concurrency: int
+    cpu: str
+    memory: str
+
+
+@dataclass(frozen=True)
+class Topology:
+    """How a deployment is laid out on a cluster (the kubernetes backend; the others ignore it)."""
+
+    workspace_id: str
+    namespace: str
+    runtime_version: str
+    image: str  # repository:tag of the deployment's Astro Runtime image
+    scheduler_replicas: int
+    scheduler_cpu: str
+    scheduler_memory: str
+    api_server_replicas: int
+    queues: tuple[QueueSpec, ...] = ()
+    quota_cpu: str | None = None
+    quota_memory: str | None = None
+    task_pod_cpu: str | None = None
+    task_pod_memory: str | None = None
+    secret_keys: frozenset[str] = frozenset()  # environment keys whose values are secret
+
+
+@dataclass(frozen=True)
 class DeploymentSpec:
     """Everything a backend needs to run one deployment, read from the database in one pass."""
 
@@ -35,6 +67,7 @@ class DeploymentSpec:
     rollout: bool = False
     # the bundles in place, by mount path; a bundle not listed any more is removed
     bundles: tuple[BundleSpec, ...] = ()
+    topology: Topology | None = field(default=None, repr=False)
 
     @property
     def config_hash(self) -> str:
