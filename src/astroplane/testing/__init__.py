@@ -25,6 +25,8 @@ from typing import Any
 import httpx
 import uvicorn
 
+from astroplane.kit.protocol import AstroHttpToolsProtocol
+
 CONTROLS_PREFIX = "/astroplane/v1"
 # The cipher of secrets at rest is process-wide (astroplane.kit.crypto): every server this process
 # starts shares one key, so two of them side by side can both read what they stored.
@@ -145,7 +147,7 @@ def running_server(database_url: str | None = None, *, id_seed: int | None = Non
 def serving(app, port: int) -> Iterator[None]:
     """Serve `app` with uvicorn in a thread of this process on 127.0.0.1:`port` until the block ends."""
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="on"))
+                                           lifespan="on", http=AstroHttpToolsProtocol))
     thread = threading.Thread(target=server.run, name=f"astroplane-{port}", daemon=True)
     thread.start()
     deadline = time.monotonic() + 120  # a laptop busy with other things starts slowly
