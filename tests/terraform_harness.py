@@ -110,10 +110,14 @@ class Tunnel:
         while not self._stopping.is_set():
             readable, _, _ = select.select(list(peers), [], [], 1.0)
             for sock in readable:
-                data = sock.recv(65536)
+                try:
+                    data = sock.recv(65536)
+                    if data:
+                        peers[sock].sendall(data)
+                except (ConnectionResetError, BrokenPipeError):  # a side hung up abruptly: the tunnel ends
+                    data = b""
                 if not data:
                     return
-                peers[sock].sendall(data)
 
 
 class Terraform:
