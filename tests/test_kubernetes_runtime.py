@@ -8,6 +8,7 @@ and looks at the cluster through the Kubernetes API as an observer.
 """
 
 import base64
+import json
 import pathlib
 import subprocess
 import sys
@@ -336,6 +337,41 @@ def test_deploys_roll_out_dags_and_images_and_roll_back(kube):
     images = {c["spec"]["template"]["spec"]["containers"][0]["image"]
               for n, c in kube.deployments(namespace).items() if n != "redis"}
     assert images == {f"{deploy['imageRepository']}:{deploy['imageTag']}"}
+
+
+def test_a_bundle_deploy_is_mounted_where_it_names_and_dbt_delete_removes_it(kube):
+    """`astro dbt deploy` then `astro dbt delete` (the calls tests/astro_cli.py replays): the bundle is
+    fetched by the components that read DAGs and mounted at its path; the empty finalize removes it."""
+    api, deployment, path, namespace = _healthy(kube)
+    base = f"{path}/deploys"
+    mount = "/usr/local/airflow/dbt/jaffle"
+    body = {"description": "dbt", "type": "BUNDLE", "bundleMountPath": mount, "bundleType": "dbt"}
+    archive = tarball({"dbt_project.yml": b"name: jaffle\n"})
+    deploy = api.ok("POST", base, json=body)
+    version = _put(kube, deploy["bundleUploadUrl"], archive)
+    api.ok("POST", f"{base}/{deploy['id']}/finalize", json={"bundleTarballVersion": version})
+
+    def processor() -> dict:
+        return kube.deployments(namespace)["dag-processor"]["spec"]["template"]
+
+    kube.until("the bundle reaches the dag-processor",
+               lambda: processor()["metadata"]["annotations"].get("astroplane.io/bundle-versions") == f"{mount}={version}")
+    kube.status(api, path, "HEALTHY")
+    mounts = processor()["spec"]["containers"][0]["volumeMounts"]
+    assert any(m["name"] == "bundles" and m["mountPath"] == mount for m in mounts), mounts
+    folder, url = next(iter(json.loads(_secret(kube, namespace, "dag-source")["bundles"]).items()))
+    assert any(m.get("subPath") == folder for m in mounts)
+    url = urllib.parse.urlsplit(url)
+    fetched = kube.server.client.get(f"{url.path}?{url.query}")
+    assert fetched.status_code == 200 and fetched.content == archive
+
+    removal = api.ok("POST", base, json={**body, "description": "dbt delete"})
+    api.ok("POST", f"{base}/{removal['id']}/finalize", json={"bundleTarballVersion": ""})
+    kube.until("the bundle leaves the dag-processor",
+               lambda: "astroplane.io/bundle-versions" not in processor()["metadata"]["annotations"])
+    kube.status(api, path, "HEALTHY")
+    assert all(m["name"] != "bundles" for m in processor()["spec"]["containers"][0]["volumeMounts"])
+    assert "bundles" not in _secret(kube, namespace, "dag-source")
 
 
 def test_logs_come_from_the_pods_with_filters_and_paging(kube):

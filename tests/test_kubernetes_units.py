@@ -1,5 +1,8 @@
 """The kubernetes runtime's pure parts: what a spec becomes, and where a deployment stands."""
 
+import base64
+import json
+
 from astroplane.runtime.base import DeploymentSpec, QueueSpec, Topology
 from astroplane.runtime.kubernetes import manifests
 from astroplane.runtime.kubernetes.observe import pod_failure, rolled_out, standing
@@ -18,7 +21,7 @@ def _spec(executor="CELERY", environment=None, secret_keys=frozenset(), **topolo
 def _objects(spec: DeploymentSpec, **kw) -> dict[tuple[str, str], dict]:
     found = manifests.desired(spec, image="img:1", redis_image="redis:7", keys={"fernet-key": "f", "jwt-secret": "j"},
                               metadata_url="postgresql://u:p@db/x", dag_url=kw.get("dag_url"),
-                              pinned_hashes=kw.get("pinned", {}))
+                              pinned_hashes=kw.get("pinned", {}), bundle_urls=kw.get("bundle_urls"))
     return {(o["kind"], o["metadata"]["name"]): o for o in found}
 
 
@@ -103,3 +106,78 @@ def test_failures_name_the_component_and_the_reason():
     assert standing(["scheduler"], {"scheduler": quota}, None).reason == "scheduler: exceeded quota: astroplane"
     assert standing(["scheduler", "triggerer"], {"scheduler": _deployment()}, []).reason == \
         "Waiting for triggerer to become available"
+
+
+def test_bundles_reach_the_components_that_read_dags_and_roll_them():
+    from dataclasses import replace
+
+    from astroplane.runtime.base import BundleSpec
+
+    dbt = BundleSpec("/usr/local/airflow/dbt/jaffle", "v1", "digest-1")
+    spec = replace(_spec(), bundles=(dbt,))
+    folder = manifests.bundle_folder(dbt.mount_path)
+    objects = _objects(spec, bundle_urls={folder: "https://astroplane.test/blobs/digest-1?sig=s"})
+    sources = objects[("Secret", "dag-source")]["data"]
+    assert json.loads(base64.b64decode(sources["bundles"])) == {folder: "https://astroplane.test/blobs/digest-1?sig=s"}
+    for name in ("dag-processor", "worker-default"):
+        template = objects[("Deployment", name)]["spec"]["template"]
+        container = template["spec"]["containers"][0]
+        assert {"name": "bundles", "mountPath": dbt.mount_path, "subPath": folder} in container["volumeMounts"]
+        fetch = next(c for c in template["spec"]["initContainers"] if c["name"] == "fetch-dags")
+        assert {"name": "bundles", "mountPath": manifests.BUNDLES_ROOT} in fetch["volumeMounts"]
+        assert template["metadata"]["annotations"][manifests.BUNDLE_VERSIONS] == f"{dbt.mount_path}=v1"
+    scheduler = objects[("Deployment", "scheduler")]["spec"]["template"]
+    assert manifests.BUNDLE_VERSIONS not in scheduler["metadata"]["annotations"]
+
+    # astro dbt delete: the bundle leaves the spec, so its mount, its URL and the annotation go
+    objects = _objects(_spec())
+    template = objects[("Deployment", "dag-processor")]["spec"]["template"]
+    assert all(mount["name"] != "bundles" for mount in template["spec"]["containers"][0]["volumeMounts"])
+    assert manifests.BUNDLE_VERSIONS not in template["metadata"]["annotations"]
+    assert "bundles" not in objects[("Secret", "dag-source")]["data"]
+
+
+def test_the_fetch_places_the_dags_and_each_bundle(tmp_path):
+    """The init container's script itself, run here against archives served on loopback."""
+    import io
+    import os
+    import subprocess
+    import sys
+    import tarfile
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    def archive(name: str, text: str) -> bytes:
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+            data = text.encode()
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+        return buffer.getvalue()
+
+    served = {"/dags": archive("dag.py", "# a dag"), "/dbt": archive("dbt_project.yml", "name: jaffle")}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = served[self.path]
+            self.send_response(200)
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        folder = manifests.bundle_folder("/usr/local/airflow/dbt/jaffle")
+        environment = {**os.environ, "DAGS_URL": f"{base}/dags", "BUNDLES": json.dumps({folder: f"{base}/dbt"})}
+        subprocess.run([sys.executable, "-c", manifests.FETCH_DAGS, str(tmp_path / "dags"), str(tmp_path / "bundles")],
+                       env=environment, check=True)
+    finally:
+        server.shutdown()
+    assert (tmp_path / "dags" / "dag.py").read_text() == "# a dag"
+    assert (tmp_path / "bundles" / folder / "dbt_project.yml").read_text() == "name: jaffle"

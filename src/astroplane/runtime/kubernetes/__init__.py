@@ -189,15 +189,15 @@ class KubernetesRuntime:
         keys = {"fernet-key": base64.urlsafe_b64encode(self._derived(spec.deployment_id, "fernet")).decode(),
                 "jwt-secret": self._derived(spec.deployment_id, "jwt").hex()}
         password = self._password(spec.deployment_id)
-        dag_url = None
-        if spec.dag_digest:
-            # the same URL for a whole window (so applying again changes nothing), refreshed halfway
-            window = self.settings.k8s_blob_url_ttl_seconds // 2
-            expires = (int(time.time()) // window + 2) * window
-            dag_url = download_url(self.settings, spec.dag_digest, expires)
+        # the same URLs for a whole window (so applying again changes nothing), refreshed halfway
+        window = self.settings.k8s_blob_url_ttl_seconds // 2
+        expires = (int(time.time()) // window + 2) * window
+        dag_url = download_url(self.settings, spec.dag_digest, expires) if spec.dag_digest else None
+        bundle_urls = {manifests.bundle_folder(bundle.mount_path): download_url(self.settings, bundle.digest, expires)
+                       for bundle in spec.bundles}
         return manifests.desired(spec, image=self._image(spec), redis_image=self.settings.k8s_redis_image, keys=keys,
                                  metadata_url=self.databases.url(spec.deployment_id, password), dag_url=dag_url,
-                                 pinned_hashes=pinned)
+                                 pinned_hashes=pinned, bundle_urls=bundle_urls)
 
     def _image(self, spec: DeploymentSpec) -> str:
         assert spec.topology is not None

@@ -23,18 +23,24 @@ LABEL_DEPLOYMENT = "astroplane.io/deployment-id"
 CONFIG_HASH = "astroplane.io/config-hash"  # the deployment's configuration (DeploymentSpec.config_hash)
 SHAPE_HASH = "astroplane.io/shape-hash"  # the component's own size and command
 DAG_VERSION = "astroplane.io/dag-version"
+BUNDLE_VERSIONS = "astroplane.io/bundle-versions"
 WORKER_PREFIX = "worker-"
 AIRFLOW_HOME = "/usr/local/airflow"
 DAGS_FOLDER = f"{AIRFLOW_HOME}/dags"
+# bundles (e.g. dbt projects) land in one volume, a folder each, mounted at their mount paths
+BUNDLES_ROOT = "/opt/astroplane/bundles"
 API_PORT = 8080
 REDIS_PORT = 6379
-# the init container's fetch: the runtime image has Python; the URL comes from the dag-source Secret
+# the init container's fetch: the runtime image has Python; the URLs come from the dag-source Secret
+# (the DAG archive's, and a JSON object of bundle folder -> URL)
 FETCH_DAGS = (
-    "import io,os,sys,tarfile,urllib.request\n"
+    "import io,json,os,sys,tarfile,urllib.request\n"
+    "def fetch(url,into):\n"
+    "    data=urllib.request.urlopen(url,timeout=60).read()\n"
+    "    tarfile.open(fileobj=io.BytesIO(data)).extractall(into,filter='data')\n"
     "url=os.environ.get('DAGS_URL','')\n"
-    "if not url: sys.exit(0)\n"
-    "data=urllib.request.urlopen(url,timeout=60).read()\n"
-    "tarfile.open(fileobj=io.BytesIO(data)).extractall(sys.argv[1],filter='data')\n"
+    "if url: fetch(url,sys.argv[1])\n"
+    "for folder,url in json.loads(os.environ.get('BUNDLES') or '{}').items(): fetch(url,os.path.join(sys.argv[2],folder))\n"
 )
 SMALL = {"cpu": "250m", "memory": "512Mi"}
 # the ASTRO executor's agents are Astronomer's own: here its queues run as Celery workers
@@ -199,12 +205,33 @@ def _init_containers(spec: DeploymentSpec, component: Component, image: str) -> 
         found.append({"name": "wait-for-migrations", **common,
                       "command": ["airflow", "db", "check-migrations", "--migration-wait-timeout", "600"]})
     if component.reads_dags:
+        sources = [{"name": variable, "valueFrom": {"secretKeyRef": {"name": "dag-source", "key": key,
+                                                                     "optional": True}}}
+                   for variable, key in (("DAGS_URL", "url"), ("BUNDLES", "bundles"))]
+        mounts = [{"name": "dags", "mountPath": DAGS_FOLDER}]
+        if spec.bundles:
+            mounts.append({"name": "bundles", "mountPath": BUNDLES_ROOT})
         found.append({"name": "fetch-dags", "image": image, "resources": resources,
-                      "command": ["python", "-c", FETCH_DAGS, DAGS_FOLDER],
-                      "env": [{"name": "DAGS_URL", "valueFrom": {"secretKeyRef": {
-                          "name": "dag-source", "key": "url", "optional": True}}}],
-                      "volumeMounts": [{"name": "dags", "mountPath": DAGS_FOLDER}]})
+                      "command": ["python", "-c", FETCH_DAGS, DAGS_FOLDER, BUNDLES_ROOT],
+                      "env": sources, "volumeMounts": mounts})
     return found
+
+
+def bundle_folder(mount_path: str) -> str:
+    """A bundle's folder in the bundles volume: named by its mount path (any path, one safe name)."""
+    return "b-" + hashlib.sha256(mount_path.encode()).hexdigest()[:16]
+
+
+def _dag_volumes(spec: DeploymentSpec) -> tuple[list[dict], list[dict]]:
+    """(mounts, volumes) of a container that reads DAGs: the DAGs folder, and each bundle at its
+    mount path."""
+    mounts = [{"name": "dags", "mountPath": DAGS_FOLDER}]
+    volumes = [{"name": "dags", "emptyDir": {}}]
+    if spec.bundles:
+        mounts += [{"name": "bundles", "mountPath": bundle.mount_path, "subPath": bundle_folder(bundle.mount_path)}
+                   for bundle in spec.bundles]
+        volumes.append({"name": "bundles", "emptyDir": {}})
+    return mounts, volumes
 
 
 def deployment(spec: DeploymentSpec, component: Component, image: str, redis_image: str, *,
@@ -218,14 +245,16 @@ def deployment(spec: DeploymentSpec, component: Component, image: str, redis_ima
         annotations[CONFIG_HASH] = pinned_hash or spec.config_hash
     if component.reads_dags and spec.dag_version:
         annotations[DAG_VERSION] = spec.dag_version
+    if component.reads_dags and spec.bundles:  # a new, changed or removed bundle rolls these components
+        annotations[BUNDLE_VERSIONS] = ",".join(sorted(f"{b.mount_path}={b.version}" for b in spec.bundles))
     if component.name == "redis":
         container = {"name": "redis", "image": redis_image, "ports": [{"containerPort": REDIS_PORT}],
                      "resources": _container_resources(component.cpu, component.memory),
                      "readinessProbe": _probe(component), "livenessProbe": _probe(component)}
         volumes, init = [], []
     else:
-        mounts = [{"name": "dags", "mountPath": DAGS_FOLDER}]
-        volumes = [{"name": "dags", "emptyDir": {}}]
+        mounts, volumes = _dag_volumes(spec) if component.reads_dags else (
+            [{"name": "dags", "mountPath": DAGS_FOLDER}], [{"name": "dags", "emptyDir": {}}])
         if spec.executor == "KUBERNETES" and component.name == "scheduler":
             mounts.append({"name": "pod-template", "mountPath": "/opt/astroplane/pod-template"})
             volumes.append({"name": "pod-template", "configMap": {"name": "pod-template"}})
@@ -294,20 +323,22 @@ def pod_template(spec: DeploymentSpec, image: str) -> dict:
     """The KUBERNETES executor's task pod, sized by the deployment's default task pod resources."""
     topology = _topology(spec)
     cpu, memory = topology.task_pod_cpu or "1", topology.task_pod_memory or "2Gi"
+    mounts, volumes = _dag_volumes(spec)
     pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"labels": labels(spec, "task")},
            "spec": {"containers": [{"name": "base", "image": image, "envFrom": _env_from(), "env": _env(),
                                     "resources": _container_resources(cpu, memory),
-                                    "volumeMounts": [{"name": "dags", "mountPath": DAGS_FOLDER}]}],
+                                    "volumeMounts": mounts}],
                     "initContainers": [c for c in _init_containers(spec, Component("task", 1, cpu, memory, (),
                                                                                     reads_dags=True), image)
                                        if c["name"] == "fetch-dags"],
-                    "volumes": [{"name": "dags", "emptyDir": {}}], "restartPolicy": "Never",
+                    "volumes": volumes, "restartPolicy": "Never",
                     "serviceAccountName": "airflow"}}
     return config_map(spec, "pod-template", {"pod-template.yaml": json.dumps(pod, indent=1, sort_keys=True)})
 
 
 def desired(spec: DeploymentSpec, *, image: str, redis_image: str, keys: dict[str, str], metadata_url: str,
-            dag_url: str | None, pinned_hashes: dict[str, str]) -> list[dict]:
+            dag_url: str | None, pinned_hashes: dict[str, str], bundle_urls: dict[str, str] | None = None
+            ) -> list[dict]:
     """Every object of the deployment, in the order they are applied (what others refer to first)."""
     topology = _topology(spec)
     broker = f"redis://redis.{topology.namespace}.svc:{REDIS_PORT}/0"
@@ -316,7 +347,10 @@ def desired(spec: DeploymentSpec, *, image: str, redis_image: str, keys: dict[st
                secret(spec, "airflow-keys", keys),
                secret(spec, "airflow-metadata", {"connection": metadata_url, "celery-broker": broker,
                                                  "celery-result-backend": "db+" + metadata_url})]
-    objects.append(secret(spec, "dag-source", {"url": dag_url} if dag_url else {}))
+    sources = {"url": dag_url} if dag_url else {}
+    if bundle_urls:  # bundle folder -> URL, for the fetch
+        sources["bundles"] = json.dumps(bundle_urls, sort_keys=True)
+    objects.append(secret(spec, "dag-source", sources))
     if spec.executor == "KUBERNETES":
         objects.append(pod_template(spec, image))
     for component in components(spec):
