@@ -56,14 +56,28 @@ def _non_2xx(output: str) -> int:
     return int(non_2xx.group(1)) if non_2xx else 0
 
 
-def timed(request_factory, repeat: int = 30) -> dict[str, float]:
-    """Median and p90 (ms) of `repeat` sequential calls; request_factory() gives a fresh Request."""
-    samples = []
-    for _ in range(repeat):
-        request = request_factory()
-        started = time.perf_counter()
-        with urllib.request.urlopen(request, timeout=60) as response:
-            response.read()
-        samples.append((time.perf_counter() - started) * 1000)
+def timed(request_factory, repeat: int = 30, warmup: int = 5) -> dict[str, float]:
+    """Median and p90 (ms) of `repeat` sequential calls after `warmup` uncounted ones (a server's first
+    calls of a kind pay for imports and caches made on first use); request_factory() gives a fresh
+    Request."""
+    return timed_interleaved({"only": request_factory}, repeat, warmup)["only"]
+
+
+def timed_interleaved(request_factories: dict, repeat: int = 30, warmup: int = 5) -> dict[str, dict[str, float]]:
+    """timed() of several servers at once, one call to each in turn: a machine whose load drifts
+    weighs on each alike. name -> request factory in, name -> figures out."""
+    samples = {name: [] for name in request_factories}
+    for n in range(warmup + repeat):
+        for name, request_factory in request_factories.items():
+            request = request_factory()
+            started = time.perf_counter()
+            with urllib.request.urlopen(request, timeout=60) as response:
+                response.read()
+            if n >= warmup:
+                samples[name].append((time.perf_counter() - started) * 1000)
+    return {name: _summary(values) for name, values in samples.items()}
+
+
+def _summary(samples: list[float]) -> dict[str, float]:
     samples.sort()
     return {"p50": statistics.median(samples), "p90": samples[int(len(samples) * 0.9) - 1]}

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
+import baseline  # noqa: E402
 import load  # noqa: E402
 import processes  # noqa: E402
 import seed  # noqa: E402
@@ -48,20 +49,29 @@ class Figures(dict):
 
 
 class Target:
-    """One astroplane server with its data, answering on a free port."""
+    """One astroplane server with its data, answering on a free port. `src`: another revision's
+    source tree to run instead of this one's (first on PYTHONPATH, same venv; bench/baseline.py)."""
 
-    def __init__(self, backend: str, workdir: pathlib.Path, workers: int):
+    def __init__(self, backend: str, workdir: pathlib.Path, workers: int, *, name: str | None = None,
+                 src: pathlib.Path | None = None):
         self.backend, self.workers = backend, workers
-        self.data_dir = workdir / backend
+        self.data_dir = workdir / (name or backend)
         self.data_dir.mkdir(parents=True)
         self.url = (f"sqlite:///{self.data_dir}/astroplane.db" if backend == "sqlite"
-                    else _fresh_postgres_database())
+                    else _fresh_postgres_database(PG_BENCH_DB + (f"_{name}" if name else "")))
         self.port = processes.free_port()
         self.base = f"http://127.0.0.1:{self.port}/v1"
         self.env = {"ASTROPLANE_DATA_DIR": str(self.data_dir), "ASTROPLANE_DATABASE_URL": self.url,
                     "ASTROPLANE_STEP_DELAY_SECONDS": "0", "ASTROPLANE_LOG_LEVEL": "warning"}
+        if src is not None:
+            self.env["PYTHONPATH"] = str(src)
         self.process = None
         self.database = Database(self.url)
+
+    def seed(self, what: str, *args) -> None:
+        """bench/seed.py's command, run by the astroplane this target serves (its own schema and code)."""
+        subprocess.run([sys.executable, str(ROOT / "bench" / "seed.py"), what, self.url, *map(str, args)],
+                       env={**os.environ, **self.env}, check=True)
 
     def cli(self, *args: str) -> dict:
         out = subprocess.run([sys.executable, "-m", "astroplane.cli", *args, "--json"], capture_output=True,
@@ -95,13 +105,13 @@ class Target:
         return {"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"}
 
 
-def _fresh_postgres_database() -> str:
+def _fresh_postgres_database(name: str) -> str:
     engine = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
-        connection.execute(sa.text(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)"))
-        connection.execute(sa.text(f"CREATE DATABASE {PG_BENCH_DB}"))
+        connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        connection.execute(sa.text(f"CREATE DATABASE {name}"))
     engine.dispose()
-    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + PG_BENCH_DB
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
 
 
 def deployment_body(workspace_id: str, name: str) -> dict:
@@ -152,76 +162,109 @@ class Seeder:
         self.next += count
 
 
+class Scene:
+    """A started target with the data every scenario starts from: the organization of `init`, 10
+    workspaces with placement defaults, and one deployment made through the API."""
+
+    def __init__(self, target: Target, args):
+        self.target, self.args = target, args
+        init = target.cli("init", "--organization", "bench", "--owner-email", "bench@example.com")
+        target.token, self.org, self.user_id = init["token"], init["organizationId"], init["userId"]
+        target.start()
+        self.idle_rss_mb = processes.rss_mb(target.process)
+        self.org_path = f"/organizations/{self.org}"
+        # workspace defaults let the simplified create (name + workspaceId) place STANDARD deployments
+        self.workspaces = [target.call("POST", f"{self.org_path}/workspaces", {
+            "name": f"ws-{n}", "defaultCloudProvider": "AWS", "defaultRegion": "us-east-1"}) for n in range(10)]
+        self.first = target.call("POST", f"{self.org_path}/deployments",
+                                 deployment_body(self.workspaces[0]["id"], "bench-source"))
+        self.deployment_path = f"{self.org_path}/deployments/{self.first['id']}"
+
+    def wrk(self, path: str, seconds: int | None = None, warmup: int = 3) -> dict:
+        figures = load.wrk(self.target.base + path, headers=self.target.headers,
+                           seconds=seconds or self.args.seconds, warmup=warmup, connections=32)
+        self.target.drain()
+        return figures
+
+    # the sequential scenarios: each gives a request factory for load.timed (or load.timed_interleaved)
+    def create_deployment(self):
+        counter = iter(range(10**9))
+        return lambda: _request(self.target, "POST", f"{self.org_path}/deployments", deployment_body(
+            self.workspaces[1 + next(counter) % 9]["id"], f"created-{next(counter)}"))
+
+    def bulk_create_ranges(self):
+        """Call bulk_create_ranges_done() after the timed calls."""
+        # the first range must admit the caller (the lock-out guard); the timed batches land beside it
+        self.admitting = self.target.call("POST", f"{self.org_path}/allowed-ip-address-ranges",
+                                          {"ipAddressRange": "127.0.0.1/32"})
+        batches = iter(range(10**6))
+        return lambda: _request(self.target, "POST", f"{self.org_path}/allowed-ip-address-ranges/bulk-create",
+                                {"allowedIpAddressRanges": _ranges(next(batches))})
+
+    def bulk_create_ranges_done(self) -> None:
+        # leave the allow-list as it was before the batches (checking 1,000s of ranges is not what the
+        # log search measures)
+        landed = [r["id"] for r in _all_ranges(self.target, self.org_path) if r["id"] != self.admitting["id"]]
+        for start in range(0, len(landed), 1000):
+            self.target.call("POST", f"{self.org_path}/allowed-ip-address-ranges/bulk-delete",
+                             {"allowedIpAddressRangeIds": landed[start:start + 1000]})
+
+    def seed_log_lines(self) -> float:
+        started = time.perf_counter()
+        self.target.seed("logs", self.org, self.first["id"], self.args.log_lines)
+        return time.perf_counter() - started
+
+    def search_logs(self):
+        logs = f"{self.deployment_path}/logs?sources=scheduler&sources=worker&sources=webserver&range=86400&limit=100"
+        return lambda: _request(self.target, "GET", logs + "&searchText=needle")
+
+
 def measure_astroplane(backend: str, workdir: pathlib.Path, args) -> dict:
     target = Target(backend, workdir, 1)
-    init = target.cli("init", "--organization", "bench", "--owner-email", "bench@example.com")
-    target.token, org = init["token"], init["organizationId"]
-    target.start()
+    scene = Scene(target, args)
     results = Figures(backend)
-    results["idle_rss_mb"] = processes.rss_mb(target.process)
-    org_path = f"/organizations/{org}"
-    # workspace defaults let the simplified create (name + workspaceId) place STANDARD deployments
-    workspaces = [target.call("POST", f"{org_path}/workspaces", {"name": f"ws-{n}", "defaultCloudProvider": "AWS",
-                                                                 "defaultRegion": "us-east-1"}) for n in range(10)]
-    first = target.call("POST", f"{org_path}/deployments", deployment_body(workspaces[0]["id"], "bench-source"))
-    deployment_path = f"{org_path}/deployments/{first['id']}"
-    sources = {"deployments": first["id"], "workspaces": workspaces[0]["id"], "users": init["userId"]}
-    for name, (path, body) in source_requests(org_path, workspaces[0]["id"]).items():
+    results["idle_rss_mb"] = scene.idle_rss_mb
+    sources = {"deployments": scene.first["id"], "workspaces": scene.workspaces[0]["id"], "users": scene.user_id}
+    for name, (path, body) in source_requests(scene.org_path, scene.workspaces[0]["id"]).items():
         sources[name] = target.call("POST", path, body)["id"]
     seeder = Seeder(target.database, sources)
     lists = args.lists.split(",")
-    def wrk(path: str) -> dict:
-        figures = load.wrk(target.base + path, headers=target.headers, seconds=args.seconds, connections=32)
-        target.drain()
-        return figures
+    list20 = f"{scene.org_path}/deployments?limit=20"
 
-    results["get_deployment"] = wrk(deployment_path)
     started = time.perf_counter()
     for name in lists:
         seeder.grow(name, args.small - 1)
+    if "deployments" not in lists:
+        seeder.grow("deployments", args.small - 1)
+    results["get_deployment"] = scene.wrk(scene.deployment_path)
     for name in lists:
         for limit in (20, 100):
-            results[f"{name}{limit}_small"] = wrk(f"{org_path}/{LISTS[name]}?limit={limit}")
+            results[f"{name}{limit}_small"] = scene.wrk(f"{scene.org_path}/{LISTS[name]}?limit={limit}")
     for name in lists:
         seeder.grow(name, args.large - args.small)
+    if "deployments" not in lists:
+        seeder.grow("deployments", args.large - args.small)
     results["seed_seconds"] = time.perf_counter() - started
     for name in lists:
         for limit in (20, 100):
-            results[f"{name}{limit}_large"] = wrk(f"{org_path}/{LISTS[name]}?limit={limit}")
-    results["get_deployment_large"] = wrk(deployment_path)
+            results[f"{name}{limit}_large"] = scene.wrk(f"{scene.org_path}/{LISTS[name]}?limit={limit}")
+    results["get_deployment_large"] = scene.wrk(scene.deployment_path)
 
-    counter = iter(range(10**9))
-    results["create_deployment"] = load.timed(lambda: _request(
-        target, "POST", f"{org_path}/deployments",
-        deployment_body(workspaces[1 + next(counter) % 9]["id"], f"created-{next(counter)}")), repeat=args.repeat)
-
-    # the first range must admit the caller (the lock-out guard); the timed batches land beside it
-    mine = target.call("POST", f"{org_path}/allowed-ip-address-ranges", {"ipAddressRange": "127.0.0.1/32"})
-    batches = iter(range(10**6))
-    results["bulk_ip_1000"] = load.timed(lambda: _request(
-        target, "POST", f"{org_path}/allowed-ip-address-ranges/bulk-create",
-        {"allowedIpAddressRanges": _ranges(next(batches))}), repeat=args.repeat)
-    # leave the allow-list as it was before the batches (checking 1,000s of ranges is not what the
-    # log search measures)
-    landed = [r["id"] for r in _all_ranges(target, org_path) if r["id"] != mine["id"]]
-    for start in range(0, len(landed), 1000):
-        target.call("POST", f"{org_path}/allowed-ip-address-ranges/bulk-delete",
-                    {"allowedIpAddressRangeIds": landed[start:start + 1000]})
-
-    started = time.perf_counter()
-    seed.append_log_lines(target.database, org, first["id"], args.log_lines)
-    results["log_seed_seconds"] = time.perf_counter() - started
-    logs = f"{deployment_path}/logs?sources=scheduler&sources=worker&sources=webserver&range=86400&limit=100"
-    results["log_search"] = load.timed(lambda: _request(target, "GET", logs + "&searchText=needle"),
-                                       repeat=args.repeat)
+    results["create_deployment"] = load.timed(scene.create_deployment(), repeat=args.repeat)
+    results["bulk_ip_1000"] = load.timed(scene.bulk_create_ranges(), repeat=args.repeat)
+    scene.bulk_create_ranges_done()
+    results["log_seed_seconds"] = scene.seed_log_lines()
+    results["log_search"] = load.timed(scene.search_logs(), repeat=args.repeat)
     results["loaded_rss_mb"] = processes.rss_mb(target.process)
-    processes.stop(target.process)
 
-    # the same data served by two worker processes, measured beside the one-worker figures above
+    # one worker against two on the same data, back to back (the figures above are minutes older)
+    results["get_deployment_1w"] = scene.wrk(scene.deployment_path)
+    results["deployments20_1w"] = scene.wrk(list20)
+    processes.stop(target.process)
     target.workers = 2
     target.start()
-    results["get_deployment_2w"] = wrk(deployment_path)
-    results["deployments20_2w"] = wrk(f"{org_path}/deployments?limit=20")
+    results["get_deployment_2w"] = scene.wrk(scene.deployment_path)
+    results["deployments20_2w"] = scene.wrk(list20)
     target.stop()
     return results
 
@@ -248,16 +291,19 @@ def _request(target: Target, method: str, path: str, body: dict | None = None) -
 
 
 def measure_trivial(workdir: pathlib.Path, args) -> dict:
-    """The trivial route under one uvicorn worker, as astroplane's figures are (two-worker figures
-    are compared with astroplane's own one-worker ones)."""
-    port = processes.free_port()
-    process = processes.start([sys.executable, "-m", "uvicorn", "trivial_app:app", "--port", str(port),
-                               "--workers", "1", "--log-level", "warning", "--no-access-log",
-                               "--app-dir", str(ROOT / "bench")], log_path=str(workdir / "trivial.log"))
-    processes.wait_until_up(f"http://127.0.0.1:{port}/item", process)
-    result = {"idle_rss_mb": processes.rss_mb(process),
-              "get": load.wrk(f"http://127.0.0.1:{port}/item", seconds=args.seconds)}
-    processes.stop(process)
+    """The trivial route under one uvicorn worker, as astroplane's figures are, then under two, back
+    to back: what two workers can gain on this machine, where wrk shares the cores."""
+    result = {}
+    for workers, key in ((1, "get"), (2, "get_2w")):
+        port = processes.free_port()
+        process = processes.start([sys.executable, "-m", "uvicorn", "trivial_app:app", "--port", str(port),
+                                   "--workers", str(workers), "--log-level", "warning", "--no-access-log",
+                                   "--app-dir", str(ROOT / "bench")], log_path=str(workdir / "trivial.log"))
+        processes.wait_until_up(f"http://127.0.0.1:{port}/item", process)
+        if workers == 1:
+            result["idle_rss_mb"] = processes.rss_mb(process)
+        result[key] = load.wrk(f"http://127.0.0.1:{port}/item", seconds=args.seconds)
+        processes.stop(process)
     return result
 
 
@@ -285,7 +331,8 @@ def _row(label: str, figures: dict, trivial_rps: float) -> str:
             f"{figures['rps'] / trivial_rps:8.1%}{errors}")
 
 
-def report(results: dict, prism: dict | None, trivial: dict, args, load_averages: list[float]) -> None:
+def report(results: dict, prism: dict | None, trivial: dict, args, load_averages: list[float],
+           regressions: dict) -> None:
     base = trivial["get"]["rps"]
     print(f"\nmachine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}; wrk 32 connections, {args.seconds}s measured after 3s warm-up; "
@@ -293,6 +340,8 @@ def report(results: dict, prism: dict | None, trivial: dict, args, load_averages
     print(f"\n{'target / scenario (one worker unless said)':52} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
           f"{'/trivial':>8}")
     print(_row("trivial FastAPI route GET", trivial["get"], base))
+    print(_row("trivial FastAPI route GET, 2 workers", trivial["get_2w"], base))
+    trivial_scale = trivial["get_2w"]["rps"] / base
     if prism:
         print(_row("Prism mock GET deployment", prism["get"], base))
     checks = []
@@ -313,10 +362,12 @@ def report(results: dict, prism: dict | None, trivial: dict, args, load_averages
         print(_row(f"{backend} GET deployment, 2 workers (N={args.large})", figures["get_deployment_2w"], base))
         print(_row(f"{backend} ListDeployments limit=20, 2 workers (N={args.large})", figures["deployments20_2w"],
                    base))
-        for key, one, label in (("get_deployment_2w", "get_deployment_large", "GET"),
-                                ("deployments20_2w", "deployments20_large", "list20")):
+        for key, one, label in (("get_deployment_2w", "get_deployment_1w", "GET"),
+                                ("deployments20_2w", "deployments20_1w", "list20")):
             scale = figures[key]["rps"] / figures[one]["rps"]
-            checks.append((f"{backend} two workers >= 1.8x one on {label}", scale >= 1.8, f"{scale:.2f}x"))
+            checks.append((f"{backend} two workers >= 1.8x one on {label}", scale >= 1.8,
+                           f"{scale:.2f}x ({figures[key]['rps']:.0f} / {figures[one]['rps']:.0f} req/s, back to "
+                           f"back; the trivial route: {trivial_scale:.2f}x)"))
         for name, label in (("create_deployment", "create deployment (sequential)"),
                             ("bulk_ip_1000", "bulk-create 1,000 IP ranges (sequential)"),
                             ("log_search", f"log search over {args.log_lines:,} lines")):
@@ -332,9 +383,18 @@ def report(results: dict, prism: dict | None, trivial: dict, args, load_averages
         print(f"  {backend}: idle {figures['idle_rss_mb']:.0f}, loaded {figures['loaded_rss_mb']:.0f}; seeding "
               f"{args.large:,} rows of each list took {figures['seed_seconds']:.0f}s, "
               f"{args.log_lines:,} log lines {figures['log_seed_seconds']:.0f}s")
+    if regressions:
+        checks.append(("no regression: this tree / the baseline, same run, same seeding (N=%d): req/s >= %.0f%%, "
+                       "latency <= %.0f%%" % (args.small, 100 * (1 - baseline.TOLERANCE), 100 * (1 + baseline.TOLERANCE)),
+                       None, args.baseline_rev))
+        for backend, pair in regressions.items():
+            checks += [(label, met, figure) for label, figure, met in baseline.rows(backend, pair, args)]
     print("\ntargets (issue 21)")
     for label, met, figure in checks:
-        print(f"  [{'met' if met else 'MISSED'}] {label}: {figure}")
+        if met is None:
+            print(f"  {label}, against {figure}:")
+        else:
+            print(f"  [{'met' if met else 'MISSED'}] {label}: {figure}")
 
 
 def _load_average() -> float:
@@ -351,21 +411,27 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=1_000)
     parser.add_argument("--large", type=int, default=100_000)
     parser.add_argument("--log-lines", type=int, default=1_000_000)
+    parser.add_argument("--baseline-rev", help="also measure GET deployment, creates, bulk IP and log search "
+                        "of this git revision, in this run (bench/baseline.py)")
     parser.add_argument("--quick", action="store_true", help="small sizes and short runs, to try the script")
     args = parser.parse_args()
     if args.quick:
         args.seconds, args.repeat, args.small, args.large, args.log_lines = 3, 10, 100, 2_000, 20_000
     if not load.have_wrk():
         sys.exit("wrk is needed: apt-get install wrk")
+    baseline_src = baseline.checkout(args.baseline_rev) if args.baseline_rev else None
     workdir = pathlib.Path(tempfile.mkdtemp(prefix="astroplane-bench-"))
     trivial = measure_trivial(workdir, args)
     load_averages = [_load_average()]
     prism = None if args.no_prism else measure_prism(workdir, args)
-    results = {}
+    results, regressions = {}, {}
     for backend in args.backends.split(","):
         results[backend] = measure_astroplane(backend, workdir, args)
         load_averages.append(_load_average())
-    report(results, prism, trivial, args, load_averages)
+        if baseline_src:
+            regressions[backend] = baseline.measure(backend, workdir, args, baseline_src, Target, Scene)
+            load_averages.append(_load_average())
+    report(results, prism, trivial, args, load_averages, regressions)
     shutil.rmtree(workdir, ignore_errors=True)
 
 

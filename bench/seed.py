@@ -6,6 +6,7 @@ deployments exactly as valid as the one the service created, whatever columns th
 resource grows, without paying for N API calls.
 """
 
+import argparse
 import random
 import time
 
@@ -103,7 +104,9 @@ WORDS = ("scheduler heartbeat ok", "task started", "task finished", "dag parsed"
 
 def append_log_lines(database: Database, organization_id: str, deployment_id: str, count: int,
                      needle_every: int = 10_000) -> None:
-    """`count` lines spread over the last hour; one in `needle_every` contains the word 'needle'."""
+    """`count` lines spread over the last hour; one in `needle_every` contains the word 'needle'.
+    Batches go through the repository's one-INSERT append (the ORM's unit of work would be most of
+    the seeding time, and the rows are the same)."""
     rng = random.Random(7)
     now = time.time()
     done = 0
@@ -111,13 +114,35 @@ def append_log_lines(database: Database, organization_id: str, deployment_id: st
         size = min(BATCH * 4, count - done)
         session = database.session()
         try:
-            repository = DeploymentLogRepository(session)
-            for n in range(done, done + size):
-                text = f"[{n}] {rng.choice(WORDS)}" + (" needle" if n % needle_every == 0 else "")
-                repository.append(organization_id, deployment_id, LOG_SOURCES[n % 3], text,
-                                  timestamp=now - 3600 + 3600 * n / count)
+            lines = [(LOG_SOURCES[n % 3], f"[{n}] {rng.choice(WORDS)}" + (" needle" if n % needle_every == 0 else ""),
+                      now - 3600 + 3600 * n / count) for n in range(done, done + size)]
+            DeploymentLogRepository(session).append_many(organization_id, deployment_id, lines)
             session.commit()
         finally:
             session.close()
         done += size
     analyze(database)
+
+
+def main() -> None:
+    """Seeding as a command, so that another revision's server is seeded by that revision's own code
+    (run with its src/ first on PYTHONPATH: bench/baseline.py):
+    `seed.py deployments DATABASE_URL SOURCE_ID COUNT`, `seed.py logs DATABASE_URL ORG_ID DEPLOYMENT_ID COUNT`."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("what", choices=("deployments", "logs"))
+    parser.add_argument("database_url")
+    parser.add_argument("ids", nargs="+")
+    parser.add_argument("count", type=int)
+    args = parser.parse_args()
+    database = Database(args.database_url)
+    try:
+        if args.what == "deployments":
+            copy_deployment(database, *args.ids, args.count)
+        else:
+            append_log_lines(database, *args.ids, args.count)
+    finally:
+        database.dispose()
+
+
+if __name__ == "__main__":
+    main()
