@@ -1,5 +1,6 @@
 """Load generation: wrk for throughput and latency, a small client for one-at-a-time timings."""
 
+import os
 import re
 import shutil
 import statistics
@@ -21,8 +22,10 @@ def _ms(text: str) -> float:
 
 
 def wrk(url: str, *, headers: dict[str, str] | None = None, method: str = "GET", body: str | None = None,
-        connections: int = 32, seconds: int = 10, warmup: int = 3) -> dict[str, float]:
-    """req/s, p50 and p99 (ms) after a warm-up run; a Lua script carries method and body."""
+        connections: int = 32, seconds: int = 10, warmup: int = 3, watch=None) -> dict[str, float]:
+    """req/s, p50 and p99 (ms) after a warm-up run; a Lua script carries method and body. `watch`
+    (processes.CpuWatch) observes the measured run: its figures, and wrk's own CPU share ("wrk_cores"),
+    join the result."""
     script = None
     # a slow list must be measured, not dropped: wrk's default 2 s timeout leaves such requests out
     args = ["wrk", "-t2", f"-c{connections}", "--latency", "--timeout", "30s"]
@@ -36,10 +39,19 @@ def wrk(url: str, *, headers: dict[str, str] | None = None, method: str = "GET",
         script.close()
         args += ["-s", script.name]
     subprocess.run([*args, f"-d{warmup}s", url], capture_output=True, check=True)
-    output = subprocess.run([*args, f"-d{seconds}s", url], capture_output=True, text=True, check=True).stdout
+    if watch:
+        watch.start()
+    started = time.monotonic()
+    measured = subprocess.Popen([*args, f"-d{seconds}s", url], stdout=subprocess.PIPE, text=True)
+    output = measured.stdout.read()
+    _, status, usage = os.wait4(measured.pid, 0)
+    measured.returncode = os.waitstatus_to_exitcode(status)
+    if measured.returncode != 0:
+        raise RuntimeError(f"wrk failed on {url}:\n{output}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    return {"rps": rps, "p50": _percentile(output, 50, url), "p99": _percentile(output, 99, url),
-            "errors": _non_2xx(output)}
+    figures = {"rps": rps, "p50": _percentile(output, 50, url), "p99": _percentile(output, 99, url),
+               "errors": _non_2xx(output), "wrk_cores": (usage.ru_utime + usage.ru_stime) / (time.monotonic() - started)}
+    return {**figures, **watch.stop()} if watch else figures
 
 
 def _percentile(output: str, percent: int, url: str) -> float:

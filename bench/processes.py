@@ -47,7 +47,11 @@ def stop(process: subprocess.Popen) -> None:
 
 def rss_mb(process: subprocess.Popen) -> float:
     """Resident memory of the process and all its descendants (uvicorn workers, node)."""
-    pids, frontier = {process.pid}, [process.pid]
+    return rss_of(_tree(process.pid))
+
+
+def _tree(pid: int) -> set[int]:
+    pids, frontier = {pid}, [pid]
     while frontier:
         parent = frontier.pop()
         try:
@@ -57,7 +61,49 @@ def rss_mb(process: subprocess.Popen) -> float:
         for child in map(int, children):
             pids.add(child)
             frontier.append(child)
-    return rss_of(pids)
+    return pids
+
+
+class CpuWatch:
+    """Where the cores went during a measured run: per server process, the share of the wall time it
+    ran on a core and the share it waited in the run queue for one (/proc/PID/task/*/schedstat), and
+    how busy the machine was (/proc/stat). A process that runs + waits ~100% of the time wanted a
+    core all along (starved, not blocked on a lock or I/O)."""
+
+    def __init__(self, process: subprocess.Popen):
+        self.process = process
+
+    def start(self) -> None:
+        self.pids = _tree(self.process.pid)
+        self.before, self.machine_before, self.started = self._sched(), _machine(), time.monotonic()
+
+    def stop(self) -> dict:
+        after, machine, wall = self._sched(), _machine(), time.monotonic() - self.started
+        shares = [((after[pid][0] - self.before[pid][0]) / wall, (after[pid][1] - self.before[pid][1]) / wall)
+                  for pid in self.before if pid in after]
+        total, idle = (now - then for now, then in zip(machine, self.machine_before))
+        # the supervisor of --workers 2 barely runs: only processes that served count
+        return {"servers": sorted((share for share in shares if share[0] > 0.02), reverse=True),
+                "busy_cores": (total - idle) / wall}
+
+    def _sched(self) -> dict[int, tuple[float, float]]:
+        found = {}
+        for pid in self.pids:
+            on_cpu = waiting = 0
+            try:
+                for task in os.listdir(f"/proc/{pid}/task"):
+                    ran, waited, _ = open(f"/proc/{pid}/task/{task}/schedstat").read().split()
+                    on_cpu, waiting = on_cpu + int(ran), waiting + int(waited)
+            except (OSError, ValueError):
+                continue
+            found[pid] = (on_cpu / 1e9, waiting / 1e9)
+        return found
+
+
+def _machine() -> tuple[float, float]:
+    """(all, idle) CPU seconds of the machine since boot."""
+    ticks = [int(value) for value in open("/proc/stat").readline().split()[1:]]
+    return sum(ticks) / os.sysconf("SC_CLK_TCK"), (ticks[3] + ticks[4]) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_of(pids) -> float:

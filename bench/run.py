@@ -182,7 +182,8 @@ class Scene:
 
     def wrk(self, path: str, seconds: int | None = None, warmup: int = 3) -> dict:
         figures = load.wrk(self.target.base + path, headers=self.target.headers,
-                           seconds=seconds or self.args.seconds, warmup=warmup, connections=32)
+                           seconds=seconds or self.args.seconds, warmup=warmup, connections=32,
+                           watch=processes.CpuWatch(self.target.process))
         self.target.drain()
         return figures
 
@@ -302,7 +303,7 @@ def measure_trivial(workdir: pathlib.Path, args) -> dict:
         processes.wait_until_up(f"http://127.0.0.1:{port}/item", process)
         if workers == 1:
             result["idle_rss_mb"] = processes.rss_mb(process)
-        result[key] = load.wrk(f"http://127.0.0.1:{port}/item", seconds=args.seconds)
+        result[key] = load.wrk(f"http://127.0.0.1:{port}/item", seconds=args.seconds, watch=processes.CpuWatch(process))
         processes.stop(process)
     return result
 
@@ -329,6 +330,13 @@ def _row(label: str, figures: dict, trivial_rps: float) -> str:
     errors = f"  ({figures['errors']} non-2xx!)" if figures["errors"] else ""
     return (f"{label:52} {figures['rps']:9.0f} {figures['p50']:8.2f} {figures['p99']:8.2f} "
             f"{figures['rps'] / trivial_rps:8.1%}{errors}")
+
+
+def _cores(row: dict) -> str:
+    servers = " + ".join(f"{on:.2f}/{waiting:.2f}" for on, waiting in row["servers"])
+    others = row["busy_cores"] - sum(on for on, _ in row["servers"]) - row["wrk_cores"]
+    return (f"servers {servers}; wrk {row['wrk_cores']:.2f}; others {max(others, 0):.2f}; "
+            f"machine {row['busy_cores']:.2f} of {os.cpu_count()} cores busy")
 
 
 def report(results: dict, prism: dict | None, trivial: dict, args, load_averages: list[float],
@@ -377,6 +385,17 @@ def report(results: dict, prism: dict | None, trivial: dict, args, load_averages
         if prism:
             get = figures["get_deployment"]["rps"] / prism["get"]["rps"]
             checks.append((f"{backend} GET deployment >= 4x Prism", get >= 4, f"{get:.2f}x"))
+    print("\none worker and two, back to back: where the cores went during each measured run (servers: each "
+          "serving process's share of the wall time on a core / waiting in the run queue for one; others: "
+          "the machine's busy cores not used by the server or wrk)")
+    cores = [("trivial route GET, 1 worker", trivial["get"]), ("trivial route GET, 2 workers", trivial["get_2w"])]
+    for backend, figures in results.items():
+        cores += [(f"{backend} GET deployment, 1 worker", figures["get_deployment_1w"]),
+                  (f"{backend} GET deployment, 2 workers", figures["get_deployment_2w"]),
+                  (f"{backend} ListDeployments limit=20, 1 worker", figures["deployments20_1w"]),
+                  (f"{backend} ListDeployments limit=20, 2 workers", figures["deployments20_2w"])]
+    for label, row in cores:
+        print(f"  {label:46} {row['rps']:6.0f} req/s  {_cores(row)}")
     print("\nmemory (MB RSS, all processes of the server)")
     print(f"  trivial route idle {trivial['idle_rss_mb']:.0f}" + (f"; Prism idle {prism['idle_rss_mb']:.0f}" if prism else ""))
     for backend, figures in results.items():
