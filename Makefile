@@ -60,6 +60,8 @@ clean:
 	rm -rf $(VENV) .venv-latest .astroplane
 
 # Benchmarks (issue 8): astroplane on SQLite and PostgreSQL vs a trivial route and Prism; prints the table.
+# BENCH_BASELINE: the revision the no-regression figures compare with (issue 21: main before its list work).
+BENCH_BASELINE ?= b6eb7fc
 bench: $(STAMP)
 	@command -v wrk >/dev/null || apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk)
-	url=$(PG_URL) && ASTROPLANE_TEST_PG_URL=$$url $(BIN)/python bench/run.py $(BENCH_ARGS)
+	url=$(PG_URL) && ASTROPLANE_TEST_PG_URL=$$url $(BIN)/python bench/run.py --baseline-rev $(BENCH_BASELINE) $(BENCH_ARGS)
