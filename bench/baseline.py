@@ -72,6 +72,7 @@ def measure(backend: str, workdir: pathlib.Path, args, src: pathlib.Path, make_t
         for target in targets.values():
             if target.process is not None:
                 target.stop()
+            target.drop_database()
     for side in results:
         print(f"  [{backend} {side}] {results[side]}", flush=True)
     return results

@@ -93,6 +93,11 @@ class Target:
         processes.stop(self.process)
         self.database.dispose()
 
+    def drop_database(self) -> None:
+        """A PostgreSQL database is dropped once measured (a SQLite one goes with the work directory)."""
+        if self.backend == "postgresql":
+            _drop_postgres_database(self.url.rsplit("/", 1)[1])
+
     def call(self, method: str, path: str, body: dict | None = None) -> dict | None:
         request = urllib.request.Request(self.base + path, method=method, headers=self.headers,
                                          data=json.dumps(body).encode() if body is not None else None)
@@ -106,12 +111,17 @@ class Target:
 
 
 def _fresh_postgres_database(name: str) -> str:
+    _drop_postgres_database(name, then=f"CREATE DATABASE {name}")
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+
+
+def _drop_postgres_database(name: str, then: str | None = None) -> None:
     engine = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
         connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        connection.execute(sa.text(f"CREATE DATABASE {name}"))
+        if then:
+            connection.execute(sa.text(then))
     engine.dispose()
-    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
 
 
 def deployment_body(workspace_id: str, name: str) -> dict:
