@@ -22,10 +22,11 @@ def _ms(text: str) -> float:
 
 
 def wrk(url: str, *, headers: dict[str, str] | None = None, method: str = "GET", body: str | None = None,
-        connections: int = 32, seconds: int = 10, warmup: int = 3, watch=None) -> dict[str, float]:
+        connections: int = 32, seconds: int = 10, warmup: int = 3, watch=None, settle=None) -> dict[str, float]:
     """req/s, p50 and p99 (ms) after a warm-up run; a Lua script carries method and body. `watch`
     (processes.CpuWatch) observes the measured run: its figures, and wrk's own CPU share ("wrk_cores"),
-    join the result."""
+    join the result. `settle()`, when given, runs between the warm-up and the measured run: it waits
+    for the requests the warm-up left in flight (a slow list leaves up to `connections`)."""
     script = None
     # a slow list must be measured, not dropped: wrk's default 2 s timeout leaves such requests out
     args = ["wrk", "-t2", f"-c{connections}", "--latency", "--timeout", "30s"]
@@ -39,6 +40,8 @@ def wrk(url: str, *, headers: dict[str, str] | None = None, method: str = "GET",
         script.close()
         args += ["-s", script.name]
     subprocess.run([*args, f"-d{warmup}s", url], capture_output=True, check=True)
+    if settle:
+        settle()
     if watch:
         watch.start()
     started = time.monotonic()

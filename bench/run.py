@@ -193,7 +193,7 @@ class Scene:
     def wrk(self, path: str, seconds: int | None = None, warmup: int = 3) -> dict:
         figures = load.wrk(self.target.base + path, headers=self.target.headers,
                            seconds=seconds or self.args.seconds, warmup=warmup, connections=32,
-                           watch=processes.CpuWatch(self.target.process))
+                           watch=processes.CpuWatch(self.target.process), settle=self.target.drain)
         self.target.drain()
         return figures
 
