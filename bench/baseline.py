@@ -58,6 +58,9 @@ def measure(backend: str, workdir: pathlib.Path, args, src: pathlib.Path, make_t
             results[side]["get_deployment"] = {key: statistics.median(r[key] for r in rounds[side])
                                                for key in ("rps", "p50", "p99", "errors")}
             results[side]["get_deployment_rounds"] = [r["rps"] for r in rounds[side]]
+            # the server's CPU time per request: steadier than req/s when other work takes cores
+            results[side]["get_deployment_cpu_us"] = [sum(on for on, _ in r["servers"]) / r["rps"] * 1e6
+                                                      for r in rounds[side]]
         for key, scenario in (("create_deployment", "create_deployment"), ("bulk_ip_1000", "bulk_create_ranges")):
             factories = {side: getattr(scene, scenario)() for side, scene in scenes.items()}
             for side, figures in load.timed_interleaved(factories, args.repeat).items():
@@ -85,9 +88,11 @@ def rows(backend: str, pair: dict, args) -> list[tuple[str, str, bool]]:
     # GET: the median of the rounds' ratios (each round's two runs were back to back)
     ratios = [now / then for now, then in zip(current["get_deployment_rounds"], baseline["get_deployment_rounds"])]
     ratio = statistics.median(ratios)
+    cpu_now, cpu_then = (statistics.median(side["get_deployment_cpu_us"]) for side in (current, baseline))
     found.append((f"{backend} GET deployment (N={args.small}) req/s",
                   f"{current['get_deployment']['rps']:.0f} / {baseline['get_deployment']['rps']:.0f}, ratio "
-                  f"{ratio:.1%} (median of {len(ratios)} rounds, {min(ratios):.0%}-{max(ratios):.0%})",
+                  f"{ratio:.1%} (median of {len(ratios)} rounds, {min(ratios):.0%}-{max(ratios):.0%}); server CPU "
+                  f"per request {cpu_now:.0f} / {cpu_then:.0f} us = {cpu_now / cpu_then:.0%}",
                   ratio >= 1 - TOLERANCE))
     for key, label in (("create_deployment", "create deployment"), ("bulk_ip_1000", "bulk-create 1,000 IP ranges"),
                        ("log_search", f"log search over {args.log_lines:,} lines")):

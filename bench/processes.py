@@ -70,25 +70,29 @@ class CpuWatch:
     how busy the machine was (/proc/stat). A process that runs + waits ~100% of the time wanted a
     core all along (starved, not blocked on a lock or I/O)."""
 
-    def __init__(self, process: subprocess.Popen):
-        self.process = process
+    def __init__(self, process: subprocess.Popen, database_pids=None):
+        """`database_pids()`: the PostgreSQL backends serving this server's database, counted apart."""
+        self.process, self.database_pids = process, database_pids
 
     def start(self) -> None:
         self.pids = _tree(self.process.pid)
+        self.db_pids = set(self.database_pids()) if self.database_pids else set()
         self.before, self.machine_before, self.started = self._sched(), _machine(), time.monotonic()
 
     def stop(self) -> dict:
         after, machine, wall = self._sched(), _machine(), time.monotonic() - self.started
-        shares = [((after[pid][0] - self.before[pid][0]) / wall, (after[pid][1] - self.before[pid][1]) / wall)
-                  for pid in self.before if pid in after]
+        shares = {pid: ((after[pid][0] - self.before[pid][0]) / wall, (after[pid][1] - self.before[pid][1]) / wall)
+                  for pid in self.before if pid in after}
         total, idle = (now - then for now, then in zip(machine, self.machine_before))
         # the supervisor of --workers 2 barely runs: only processes that served count
-        return {"servers": sorted((share for share in shares if share[0] > 0.02), reverse=True),
+        return {"servers": sorted((share for pid, share in shares.items() if pid in self.pids and share[0] > 0.02),
+                                  reverse=True),
+                "database_cores": sum(share[0] for pid, share in shares.items() if pid in self.db_pids),
                 "busy_cores": (total - idle) / wall}
 
     def _sched(self) -> dict[int, tuple[float, float]]:
         found = {}
-        for pid in self.pids:
+        for pid in self.pids | self.db_pids:
             on_cpu = waiting = 0
             try:
                 for task in os.listdir(f"/proc/{pid}/task"):

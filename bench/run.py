@@ -93,6 +93,14 @@ class Target:
         processes.stop(self.process)
         self.database.dispose()
 
+    def database_pids(self) -> list[int]:
+        """The PostgreSQL backends connected to this target's database (none on SQLite)."""
+        if self.backend != "postgresql":
+            return []
+        with self.database.engine.connect() as connection:
+            return list(connection.execute(sa.text("SELECT pid FROM pg_stat_activity WHERE datname = "
+                                                   "current_database() AND pid <> pg_backend_pid()")).scalars())
+
     def drop_database(self) -> None:
         """A PostgreSQL database is dropped once measured (a SQLite one goes with the work directory)."""
         if self.backend == "postgresql":
@@ -193,7 +201,8 @@ class Scene:
     def wrk(self, path: str, seconds: int | None = None, warmup: int = 3) -> dict:
         figures = load.wrk(self.target.base + path, headers=self.target.headers,
                            seconds=seconds or self.args.seconds, warmup=warmup, connections=32,
-                           watch=processes.CpuWatch(self.target.process), settle=self.target.drain)
+                           watch=processes.CpuWatch(self.target.process, self.target.database_pids),
+                           settle=self.target.drain)
         self.target.drain()
         return figures
 
@@ -344,8 +353,10 @@ def _row(label: str, figures: dict, trivial_rps: float) -> str:
 
 def _cores(row: dict) -> str:
     servers = " + ".join(f"{on:.2f}/{waiting:.2f}" for on, waiting in row["servers"])
-    others = row["busy_cores"] - sum(on for on, _ in row["servers"]) - row["wrk_cores"]
-    return (f"servers {servers}; wrk {row['wrk_cores']:.2f}; others {max(others, 0):.2f}; "
+    database = row.get("database_cores", 0.0)
+    others = row["busy_cores"] - sum(on for on, _ in row["servers"]) - row["wrk_cores"] - database
+    return (f"servers {servers}; " + (f"PostgreSQL {database:.2f}; " if database else "") +
+            f"wrk {row['wrk_cores']:.2f}; others {max(others, 0):.2f}; "
             f"machine {row['busy_cores']:.2f} of {os.cpu_count()} cores busy")
 
 
@@ -396,8 +407,8 @@ def report(results: dict, prism: dict | None, trivial: dict, args, load_averages
             get = figures["get_deployment"]["rps"] / prism["get"]["rps"]
             checks.append((f"{backend} GET deployment >= 4x Prism", get >= 4, f"{get:.2f}x"))
     print("\none worker and two, back to back: where the cores went during each measured run (servers: each "
-          "serving process's share of the wall time on a core / waiting in the run queue for one; others: "
-          "the machine's busy cores not used by the server or wrk)")
+          "serving process's share of the wall time on a core / waiting in the run queue for one; PostgreSQL: "
+          "the backends connected to the server's database; others: the machine's busy cores used by none of these)")
     cores = [("trivial route GET, 1 worker", trivial["get"]), ("trivial route GET, 2 workers", trivial["get_2w"])]
     for backend, figures in results.items():
         cores += [(f"{backend} GET deployment, 1 worker", figures["get_deployment_1w"]),
