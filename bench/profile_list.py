@@ -78,6 +78,7 @@ def main() -> None:
     parser.add_argument("--path", action="append")
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--filter", help="only functions whose file matches this (e.g. astroplane)")
+    parser.add_argument("--lists", default=",".join(bench_run.LISTS), help="which lists to seed (comma-separated)")
     args = parser.parse_args()
     workdir = pathlib.Path(tempfile.mkdtemp(prefix="astroplane-profile-"))
     if args.backend == "sqlite":
@@ -104,7 +105,7 @@ def main() -> None:
     database = Database(url)
     app = create_app(database=database)
     paths = [p.replace("{org}", org) for p in (args.path or [f"/organizations/{{org}}/{path}?limit=20"
-                                                             for path in bench_run.LISTS.values()])]
+                                                             for path in map(bench_run.LISTS.get, args.lists.split(","))])]
 
     async def run() -> None:
         async def post(path: str, body: dict) -> dict:
@@ -122,7 +123,7 @@ def main() -> None:
             for name, (path, body) in bench_run.source_requests(f"/organizations/{org}", workspace["id"]).items():
                 sources[name] = (await post(path, body))["id"]
             seeder = bench_run.Seeder(database, sources)
-            for name in bench_run.LISTS:
+            for name in args.lists.split(","):
                 seeder.grow(name, args.rows - 1)
             clock = SqlClock(database.engine)
             for path in paths:

@@ -32,6 +32,7 @@ from astroplane.kit.db import Database, get_session
 from astroplane.kit.errors import AstroError
 from astroplane.kit.hot import HotRoute, header
 from astroplane.kit.pagination import MAX_LIMIT, MAX_OFFSET, ListParams
+from astroplane.kit.time import utcnow
 from astroplane.rbac.authorize import Authenticated, Permission, known_authorized, known_to_pass_organization
 from astroplane.rbac.epoch import current as epoch_now
 from astroplane.rbac.permissions import ScopeType
@@ -139,6 +140,14 @@ def hot_list(route: APIRoute) -> HotRoute | None:
         strings, frozenset(absent_only), path_arguments, state_arguments))
 
 
+def _kept(kept: tuple | None, versions: tuple[int, ...] | None) -> bytes | None:
+    """A kept page's body while it is current: read at these versions, and not past the instant the
+    service said it changes by the clock alone (kit.data_versions.holds_until)."""
+    if kept is None or versions is None or kept[0] != versions:
+        return None
+    return kept[1] if kept[2] is None or utcnow() < kept[2] else None
+
+
 def _serve(endpoint: Callable, follows: tuple[str, ...] | None, session_name: str, auth_name: str | None,
            principal_name: str | None, permission: Permission | None, params_name: str, list_arguments: _ListArguments | None,
            strings: dict[str, bool], absent_only: frozenset[str], path_arguments: list[str],
@@ -164,9 +173,9 @@ def _serve(endpoint: Callable, follows: tuple[str, ...] | None, session_name: st
                 principal = known_principal(state, token, epoch)
                 if principal is not None and known_authorized(scope, None, principal, permission, path, epoch):
                     page_key = (scope["path"], scope["query_string"], principal.kind, principal.id)
-                    kept = state.epoch_cache.known("list_page", page_key, epoch)
-                    if kept is not None and kept[0] == versions:
-                        return kept[1]
+                    kept = _kept(state.epoch_cache.known("list_page", page_key, epoch), versions)
+                    if kept is not None:
+                        return kept
         with database.transaction(write=False) as session:
             if follows:
                 epoch, versions = data_versions.with_epoch(session, follows)
@@ -191,9 +200,9 @@ def _serve(endpoint: Callable, follows: tuple[str, ...] | None, session_name: st
                 # kit.hot.pages_follow: this caller's page for this query, kept at this epoch and
                 # these versions of the list's tables
                 page_key = (scope["path"], scope["query_string"], principal.kind, principal.id)
-                kept = state.epoch_cache.known("list_page", page_key, epoch)
-                if kept is not None and versions is not None and kept[0] == versions:
-                    return kept[1]
+                kept = _kept(state.epoch_cache.known("list_page", page_key, epoch), versions)
+                if kept is not None:
+                    return kept
             attach(session, state.epoch_cache)
             arguments[session_name] = session
             arguments[params_name] = list_params
@@ -206,10 +215,11 @@ def _serve(endpoint: Callable, follows: tuple[str, ...] | None, session_name: st
             except AstroError:
                 session.rollback()
                 return None
+            until = data_versions.held_until(session)
         if getattr(response, "status_code", None) != 200:
             return None
         if versions is not None and state.epoch_cache.epoch == epoch:
-            state.epoch_cache.put("list_page", page_key, (versions, response.body))
+            state.epoch_cache.put("list_page", page_key, (versions, response.body, until))
         return response.body
 
     return serve
