@@ -118,4 +118,5 @@ def _reset(session: Session) -> None:
 # the lists kept this way (see rbac.hot_lists), beside those made of authz rows only
 register_versioned_tables("workspaces", "environment_objects", "environment_object_links", "invites",
                           "deployments", "deployment_worker_queues", "deployment_environment_variables",
-                          "deployment_counts", "clusters", "cluster_node_pools")
+                          "deployment_counts", "clusters", "cluster_node_pools", "deploys", "alerts",
+                          "alert_channels", "notification_channels")

@@ -13,7 +13,8 @@ branch_labels = None
 depends_on = None
 
 TABLES = ('invites', 'deployments', 'deployment_worker_queues', 'deployment_environment_variables',
-          'deployment_counts', 'clusters', 'cluster_node_pools')
+          'deployment_counts', 'clusters', 'cluster_node_pools', 'deploys', 'alerts', 'alert_channels',
+          'notification_channels')
 
 
 def upgrade() -> None:
