@@ -232,3 +232,21 @@ def test_kept_pages_end_when_the_clock_changes_what_they_show(api, server, popul
     after = wait_until("the lapsed invitation out of the kept page", lambda: (
         page := api.ok("GET", "/users"))["totalCount"] == kept["totalCount"] - 1 and page)
     assert invited["userId"] not in {u["id"] for u in after["users"]}
+
+
+def test_pages_kept_in_the_other_api_versions_follow_the_same_changes(api, populated):
+    """The platform and iam adapters keep their pages under the v1 list's versions (kit.versions):
+    a change reaches the next page in every version."""
+    org = api.org.id
+    pages = {"workspaces": f"/platform/v1beta1/organizations/{org}/workspaces",
+             "deployments": f"/platform/v1beta1/organizations/{org}/deployments",
+             "users": f"/iam/v1beta1/organizations/{org}/users",
+             "organizations": "/platform/v1beta1/organizations"}
+    before = {name: _hot(api, path).json()["totalCount"] for name, path in pages.items()}
+    make_workspace(api, name="ws-versions")
+    api.ok("POST", "/deployments", json={"name": "d-versions", "workspaceId": populated["workspaces"][2]["id"],
+                                         **STANDARD})
+    invite(api)
+    after = {name: api.ok("GET", path)["totalCount"] for name, path in pages.items()}
+    assert after == {"workspaces": before["workspaces"] + 1, "deployments": before["deployments"] + 1,
+                     "users": before["users"] + 1, "organizations": before["organizations"]}
