@@ -38,9 +38,10 @@ def get_user(session: Session, auth: AuthContext, user_id: str) -> schemas.User:
 
 def list_users(session: Session, auth: AuthContext, params: ListParams, **filters) -> schemas.UsersPaginated:
     users = OrganizationUserRepository(session)
-    rows, total = users.page(auth.organization_id, params, **filters)
+    members, next_expiry = users.totals(auth.organization_id)
+    rows, total = users.page(auth.organization_id, params, total=members, **filters)
     # pending users leave the list when their invitation lapses, without a write
-    data_versions.holds_until(session, users.next_invite_expiry(auth.organization_id))
+    data_versions.holds_until(session, next_expiry)
     bindings = RoleBindingRepository(session).own_by_subject("USER", [row.id for row in rows], auth.organization_id)
     return schemas.UsersPaginated(users=[to_public(session, row, auth.organization_id, bindings[row.id])
                                          for row in rows],

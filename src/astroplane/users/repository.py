@@ -1,3 +1,5 @@
+import datetime as dt
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
@@ -60,25 +62,27 @@ class OrganizationUserRepository:
     def member_ids(self, organization_id: str, user_ids: list[str]) -> set[str]:
         return set(self.session.scalars(sa.select(User.id).where(User.id.in_(user_ids), self._visible(organization_id))))
 
-    def count(self, organization_id: str) -> int:
-        """How many users the organization shows: its members (one organization role each, from the
-        index alone) less its pending members without an open invitation (few, found by status)."""
-        members = self.session.scalar(sa.select(sa.func.count()).select_from(RoleBinding).where(
+    def totals(self, organization_id: str) -> tuple[int, dt.datetime | None]:
+        """In one statement: how many users the organization shows, and when its next open invitation
+        lapses (the list changes then without a write). The count is its members (one organization
+        role each, from the index alone) less its pending members without an open invitation (few,
+        found by status)."""
+        now = utcnow()
+        members = sa.select(sa.func.count()).select_from(RoleBinding).where(
             RoleBinding.organization_id == organization_id, RoleBinding.subject_type == "USER",
-            RoleBinding.scope_type == "ORGANIZATION")) or 0
-        lapsed = self.session.scalar(sa.select(sa.func.count()).select_from(User).where(
+            RoleBinding.scope_type == "ORGANIZATION").scalar_subquery()
+        lapsed = sa.select(sa.func.count()).select_from(User).where(
             User.status == "PENDING", self._member(organization_id),
-            ~self._open_invite(organization_id, utcnow()))) or 0
-        return members - lapsed
+            ~self._open_invite(organization_id, now)).scalar_subquery()
+        expiry = sa.select(sa.func.min(Invite.expires_at)).where(
+            Invite.organization_id == organization_id, Invite.expires_at > now).scalar_subquery()
+        members_count, lapsed_count, next_expiry = self.session.execute(sa.select(members, lapsed, expiry)).one()
+        return (members_count or 0) - (lapsed_count or 0), next_expiry
 
-    def next_invite_expiry(self, organization_id: str):
-        """When the next open invitation here expires: the list of users changes then without a write."""
-        return self.session.scalar(sa.select(sa.func.min(Invite.expires_at)).where(
-            Invite.organization_id == organization_id, Invite.expires_at > utcnow()))
-
-    def page(self, organization_id: str, params: ListParams, *, workspace_id: str | None = None,
+    def page(self, organization_id: str, params: ListParams, *, total: int, workspace_id: str | None = None,
              deployment_id: str | None = None, dag_id: str | None = None, dag_tags: list[str] | None = None
              ) -> tuple[list[User], int]:
+        """`total`: what `totals` counted, the total when no filter narrows the list."""
         query = sa.select(User).where(self._visible(organization_id))
         own = sa.select(RoleBinding.subject_id).where(RoleBinding.organization_id == organization_id,
                                                       RoleBinding.subject_type == "USER")
@@ -92,7 +96,7 @@ class OrganizationUserRepository:
         columns = {"createdAt": User.created_at, "updatedAt": User.updated_at, "fullName": User.full_name,
                    "id": User.id, "username": User.username}
         return paginate(self.session, query, params, columns, User.id,
-                        total=None if filtered else self.count(organization_id))
+                        total=None if filtered else total)
 
     def owner_count(self, organization_id: str) -> int:
         return self.session.scalar(sa.select(sa.func.count()).select_from(RoleBinding).where(
