@@ -110,7 +110,7 @@ def main() -> None:
     from astroplane.rbac import hot_lists
 
     if args.cold:
-        hot_lists._kept = lambda kept, versions: None
+        hot_lists.KeptPages.get = lambda self, key, epoch, versions: None
 
     database = Database(url)
     app = create_app(database=database)

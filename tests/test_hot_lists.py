@@ -250,3 +250,21 @@ def test_pages_kept_in_the_other_api_versions_follow_the_same_changes(api, popul
     after = {name: api.ok("GET", path)["totalCount"] for name, path in pages.items()}
     assert after == {"workspaces": before["workspaces"] + 1, "deployments": before["deployments"] + 1,
                      "users": before["users"] + 1, "organizations": before["organizations"]}
+
+
+def test_kept_pages_stay_within_their_byte_budget_and_their_instant():
+    pages = hot_lists.KeptPages(max_bytes=10)
+    pages.put(("a",), 1, (1,), b"aaaa", None)
+    pages.put(("b",), 1, (1,), b"bbbb", None)
+    assert pages.get(("a",), 1, (1,)) == b"aaaa"  # now the most recently served
+    pages.put(("c",), 1, (1,), b"cccc", None)  # past 10 bytes: the least recently served leaves
+    assert pages.get(("b",), 1, (1,)) is None and pages.get(("a",), 1, (1,)) == b"aaaa"
+    assert pages.bytes == 8
+    assert pages.get(("a",), 2, (1,)) is None and pages.get(("a",), 1, (2,)) is None  # another epoch, versions
+    pages.put(("huge",), 1, (1,), b"x" * 11, None)  # larger than the budget: never kept
+    assert pages.get(("huge",), 1, (1,)) is None and pages.bytes == 8
+    past = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+    pages.put(("a",), 1, (1,), b"aa", past)  # replaced; it changed by the clock a second ago
+    assert pages.get(("a",), 1, (1,)) is None and pages.bytes == 6
+    pages.put(("a",), 1, (1,), b"aa", past + dt.timedelta(hours=1))
+    assert pages.get(("a",), 1, (1,)) == b"aa"
