@@ -20,7 +20,9 @@ from astroplane.kit.db import Base
 VERSIONED_TABLES: set[str] = set()
 _BUMPED = "data_versions_bumped"
 _HOLDS_UNTIL = "page_holds_until"
-_BUMP = sa.text("UPDATE data_versions SET version = version + 1 WHERE name = :name")
+# one statement for all the tables a flush changed (a round trip each on PostgreSQL otherwise)
+_BUMP = sa.text("UPDATE data_versions SET version = version + 1 WHERE name IN :names").bindparams(
+    sa.bindparam("names", expanding=True))
 
 
 class DataVersion(Base):
@@ -81,9 +83,10 @@ def held_until(session: Session) -> dt.datetime | None:
 
 def _bump(session: Session, names) -> None:
     bumped: set[str] = session.info.setdefault(_BUMPED, set())
-    for name in sorted(set(names) - bumped):
-        bumped.add(name)
-        session.execute(_BUMP, {"name": name})
+    new = sorted(set(names) - bumped)
+    if new:
+        bumped.update(new)
+        session.execute(_BUMP, {"names": new})
 
 
 def _tables(objects) -> set[str]:
