@@ -9,4 +9,4 @@ from pydantic import BaseModel, ConfigDict
 
 
 class ContractModel(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="ignore", serialize_by_alias=True)
+    model_config = ConfigDict(populate_by_name=True, extra="ignore", serialize_by_alias=True, defer_build=True)
