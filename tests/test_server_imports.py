@@ -19,6 +19,10 @@ LOADED_ON_USE = {
     "astroplane.runtime.kubernetes": "the kubernetes runtime",
     "astroplane.controls.install": "a test double (ASTROPLANE_TEST_CONTROLS, ASTROPLANE_ID_SEED)",
     "astroplane.controls.endpoints": "a test double",
+    "sqlalchemy.dialects.postgresql": "a PostgreSQL database (this app is on SQLite)",
+    "smtplib": "an e-mail alert delivery",
+    "tarfile": "a deploy archive's check",
+    "xml.etree.ElementTree": "a block-list upload",
 }
 
 PROBE = """
