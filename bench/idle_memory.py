@@ -4,8 +4,9 @@ any other request). Issue 21 asks for < 100 MB on both; this prints the figures,
 
     .venv/bin/python bench/idle_memory.py [--backend sqlite|postgresql] [--runs N] [--after-request]
 
---after-request also prints the RSS after one authenticated API request (ListWorkspaces), to show
-what the first real request builds. PostgreSQL: ASTROPLANE_TEST_PG_URL (as `make bench`); a
+--after-request also prints the RSS after one authenticated API request (ListWorkspaces), and then
+after a request no route matches (a 404 is matched against every route, so FastAPI has then built
+the state of every route of the four APIs): what requests build on top of the idle figure. PostgreSQL: ASTROPLANE_TEST_PG_URL (as `make bench`); a
 database of its own is made and dropped.
 """
 
@@ -17,6 +18,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import urllib.error
 import urllib.request
 
 import sqlalchemy as sa
@@ -36,7 +38,7 @@ def _admin(statement: str) -> None:
     engine.dispose()
 
 
-def measure(backend: str, after_request: bool) -> tuple[float, float | None]:
+def measure(backend: str, after_request: bool) -> tuple[float, float | None, float | None]:
     with tempfile.TemporaryDirectory(prefix="astroplane-idle-") as data_dir:
         if backend == "sqlite":
             url = f"sqlite:///{data_dir}/astroplane.db"
@@ -56,14 +58,19 @@ def measure(backend: str, after_request: bool) -> tuple[float, float | None]:
             try:
                 processes.wait_until_up(f"http://127.0.0.1:{port}/healthz", server)
                 idle = processes.rss_mb(server)
-                loaded = None
+                listed = every_route = None
                 if after_request:
-                    request = urllib.request.Request(
-                        f"http://127.0.0.1:{port}/v1/organizations/{init['organizationId']}/workspaces",
-                        headers={"Authorization": f"Bearer {init['token']}"})
-                    urllib.request.urlopen(request, timeout=60).read()
-                    loaded = processes.rss_mb(server)
-                return idle, loaded
+                    headers = {"Authorization": f"Bearer {init['token']}"}
+                    base = f"http://127.0.0.1:{port}"
+                    urllib.request.urlopen(urllib.request.Request(
+                        f"{base}/v1/organizations/{init['organizationId']}/workspaces", headers=headers), timeout=60).read()
+                    listed = processes.rss_mb(server)
+                    try:
+                        urllib.request.urlopen(urllib.request.Request(f"{base}/no-such-path", headers=headers), timeout=60)
+                    except urllib.error.HTTPError as error:
+                        assert error.code == 404, error.code
+                    every_route = processes.rss_mb(server)
+                return idle, listed, every_route
             finally:
                 processes.stop(server)
         finally:
@@ -83,7 +90,8 @@ def main() -> None:
         idle = statistics.median(run[0] for run in runs)
         line = f"  {backend}: idle {idle:.1f}"
         if args.after_request:
-            line += f", after one list request {statistics.median(run[1] for run in runs):.1f}"
+            line += (f", after one list request {statistics.median(run[1] for run in runs):.1f}, after a 404 "
+                     f"(every route's state built) {statistics.median(run[2] for run in runs):.1f}")
         print(line + (f" (median of {args.runs})" if args.runs > 1 else ""), flush=True)
 
 
