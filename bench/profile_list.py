@@ -1,13 +1,17 @@
 """Where one list request's time goes, in process: queries, SQL time, the rest, and a cProfile.
 
     .venv/bin/python bench/profile_list.py [--backend sqlite|postgresql] [--rows 1000] [--runs 300]
-        [--path /organizations/{org}/deployments?limit=20] [--top 25]
+        [--path /organizations/{org}/deployments?limit=20] [--top 25] [--lists users,tokens] [--cold]
 
 Builds the app as `astroplane serve` does (no reconciler), seeds `--rows` deployments by copying one
 made through the API, then sends `--runs` requests straight to the ASGI app (no HTTP, no client
 in the figures). Prints per request: wall time, the number of SQL statements and the time spent in
 them (cursor execute to fetch done, so driver and database), and the top functions by cumulative
 time. `{org}` in `--path` is the seeded organization.
+
+A kept page (rbac.hot_lists) is answered after one lookup of the list's versions on the hot reads'
+own connections (kit.readers), which these counts leave out; `--cold` measures the page rendered
+afresh on every request, as after each change of what it shows.
 """
 
 import argparse
@@ -78,6 +82,9 @@ def main() -> None:
     parser.add_argument("--path", action="append")
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--filter", help="only functions whose file matches this (e.g. astroplane)")
+    parser.add_argument("--cold", action="store_true",
+                        help="never serve a kept page: every request renders its page (the cost after each change)")
+    parser.add_argument("--lists", default=",".join(bench_run.LISTS), help="which lists to seed (comma-separated)")
     args = parser.parse_args()
     workdir = pathlib.Path(tempfile.mkdtemp(prefix="astroplane-profile-"))
     if args.backend == "sqlite":
@@ -100,11 +107,15 @@ def main() -> None:
 
     from astroplane.app import create_app
     from astroplane.kit.db import Database
+    from astroplane.rbac import hot_lists
+
+    if args.cold:
+        hot_lists.KeptPages.get = lambda self, key, epoch, versions: None
 
     database = Database(url)
     app = create_app(database=database)
     paths = [p.replace("{org}", org) for p in (args.path or [f"/organizations/{{org}}/{path}?limit=20"
-                                                             for path in bench_run.LISTS.values()])]
+                                                             for path in map(bench_run.LISTS.get, args.lists.split(","))])]
 
     async def run() -> None:
         async def post(path: str, body: dict) -> dict:
@@ -122,7 +133,7 @@ def main() -> None:
             for name, (path, body) in bench_run.source_requests(f"/organizations/{org}", workspace["id"]).items():
                 sources[name] = (await post(path, body))["id"]
             seeder = bench_run.Seeder(database, sources)
-            for name in bench_run.LISTS:
+            for name in args.lists.split(","):
                 seeder.grow(name, args.rows - 1)
             clock = SqlClock(database.engine)
             for path in paths:
@@ -135,7 +146,7 @@ def main() -> None:
                     await call(app, "/v1" + path, token)
                 wall = (time.perf_counter() - started) / args.runs
                 cpu = (time.process_time() - cpu_started) / args.runs
-                print(f"\n{args.backend} N={args.rows} GET {path} ({len(body)} bytes)")
+                print(f"\n{args.backend} N={args.rows} GET {path} ({len(body)} bytes){' cold' if args.cold else ''}")
                 print(f"  per request: {cpu * 1000:.3f} ms CPU, {wall * 1000:.3f} ms wall, {clock.count / args.runs:.1f} statements, "
                       f"{clock.seconds / args.runs * 1000:.3f} ms in SQL (driver + database), "
                       f"{(wall - clock.seconds / args.runs) * 1000:.3f} ms elsewhere")
@@ -145,6 +156,10 @@ def main() -> None:
                     await call(app, "/v1" + path, token)
                 profiler.disable()
                 stats = pstats.Stats(profiler)
+                # JSON writing: the contract's models (kit.router.to_json) and the versions' adapters
+                writing = sum(row[3] for function, row in stats.stats.items()
+                              if function[2] in ("to_json", "to_version")) / args.runs
+                print(f"  of which writing JSON {writing * 1000:.3f} ms (under cProfile, which inflates every figure)")
                 stats.sort_stats("cumulative").print_stats(args.filter or "", args.top)
                 stats.sort_stats("tottime").print_stats(args.top)
 

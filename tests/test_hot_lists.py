@@ -3,11 +3,17 @@ route answers (visibility, paging, sorts, filters, omitted fields), refusals and
 from the full route, and a change reaches the very next list. `astroplane_hot_reads_total` tells
 which path answered."""
 
+import datetime as dt
+
 import pytest
+import sqlalchemy as sa
 from prometheus_client import REGISTRY
 
+from astroplane.invites.models import Invite
 from astroplane.rbac import hot_lists
 from conftest import CLIENT_ADDRESS, assert_error, assert_no_nulls, make_token, make_workspace
+from identity_helpers import invite
+from waiting import wait_until
 
 STANDARD = {"type": "STANDARD", "cloudProvider": "AWS", "region": "us-east-1"}
 
@@ -195,3 +201,70 @@ def test_workspace_and_environment_object_pages_follow_their_tables(api, populat
     assert made["id"] not in {o["id"] for o in after["environmentObjects"]}
     assert after["totalCount"] == page["totalCount"] - 1
     assert "renamed-ws" not in {w["name"] for w in api.ok("GET", "/workspaces")["workspaces"]}
+
+
+def test_kept_pages_end_when_the_clock_changes_what_they_show(api, server, populated):
+    """A kept page holds only until the instant its service said it changes by the clock alone
+    (kit.data_versions.holds_until): an invitation lapsing drops its pending user from ListUsers, and
+    an override lapsing turns `isActive` off in ListDeployments, with no write in between."""
+    soon = (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=3)).replace(microsecond=0)
+    invited = invite(api)
+    with server.database.session() as session:  # an invitation that lapses in a few seconds
+        session.execute(sa.update(Invite).where(Invite.id == invited["inviteId"]).values(expires_at=soon))
+        session.commit()
+    kept = _hot(api, "/users").json()
+    assert invited["userId"] in {u["id"] for u in kept["users"]}
+
+    workspace = populated["workspaces"][0]["id"]
+    deployment = api.ok("POST", "/deployments", json={"name": "dev", "workspaceId": workspace, **STANDARD,
+                                                      "isDevelopmentMode": True})
+    api.ok("POST", f"/deployments/{deployment['id']}/hibernation-override",
+           json={"isHibernating": False, "overrideUntil": soon.strftime("%Y-%m-%dT%H:%M:%SZ")})
+
+    def override() -> dict:
+        listed = api.ok("GET", "/deployments?limit=100")["deployments"]
+        return next(d for d in listed if d["id"] == deployment["id"])["scalingSpec"]["hibernationSpec"]["override"]
+
+    if dt.datetime.now(dt.UTC) < soon:  # a busy machine may already be past it: then only the end is checked
+        assert override()["isActive"] is True
+        assert _hot(api, "/deployments?limit=100").status_code == 200
+    wait_until("the lapsed override in the kept page", lambda: override()["isActive"] is False)
+    after = wait_until("the lapsed invitation out of the kept page", lambda: (
+        page := api.ok("GET", "/users"))["totalCount"] == kept["totalCount"] - 1 and page)
+    assert invited["userId"] not in {u["id"] for u in after["users"]}
+
+
+def test_pages_kept_in_the_other_api_versions_follow_the_same_changes(api, populated):
+    """The platform and iam adapters keep their pages under the v1 list's versions (kit.versions):
+    a change reaches the next page in every version."""
+    org = api.org.id
+    pages = {"workspaces": f"/platform/v1beta1/organizations/{org}/workspaces",
+             "deployments": f"/platform/v1beta1/organizations/{org}/deployments",
+             "users": f"/iam/v1beta1/organizations/{org}/users",
+             "organizations": "/platform/v1beta1/organizations"}
+    before = {name: _hot(api, path).json()["totalCount"] for name, path in pages.items()}
+    make_workspace(api, name="ws-versions")
+    api.ok("POST", "/deployments", json={"name": "d-versions", "workspaceId": populated["workspaces"][2]["id"],
+                                         **STANDARD})
+    invite(api)
+    after = {name: api.ok("GET", path)["totalCount"] for name, path in pages.items()}
+    assert after == {"workspaces": before["workspaces"] + 1, "deployments": before["deployments"] + 1,
+                     "users": before["users"] + 1, "organizations": before["organizations"]}
+
+
+def test_kept_pages_stay_within_their_byte_budget_and_their_instant():
+    pages = hot_lists.KeptPages(max_bytes=10)
+    pages.put(("a",), 1, (1,), b"aaaa", None)
+    pages.put(("b",), 1, (1,), b"bbbb", None)
+    assert pages.get(("a",), 1, (1,)) == b"aaaa"  # now the most recently served
+    pages.put(("c",), 1, (1,), b"cccc", None)  # past 10 bytes: the least recently served leaves
+    assert pages.get(("b",), 1, (1,)) is None and pages.get(("a",), 1, (1,)) == b"aaaa"
+    assert pages.bytes == 8
+    assert pages.get(("a",), 2, (1,)) is None and pages.get(("a",), 1, (2,)) is None  # another epoch, versions
+    pages.put(("huge",), 1, (1,), b"x" * 11, None)  # larger than the budget: never kept
+    assert pages.get(("huge",), 1, (1,)) is None and pages.bytes == 8
+    past = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+    pages.put(("a",), 1, (1,), b"aa", past)  # replaced; it changed by the clock a second ago
+    assert pages.get(("a",), 1, (1,)) is None and pages.bytes == 6
+    pages.put(("a",), 1, (1,), b"aa", past + dt.timedelta(hours=1))
+    assert pages.get(("a",), 1, (1,)) == b"aa"

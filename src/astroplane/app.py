@@ -77,6 +77,28 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     if settings.runtime_backend == "local":
         database.session_info[render.LOCAL_AIRFLOW_BASE] = settings.base_url.rstrip("/")
     install_error_handlers(app)
+    # Routes are matched in order, and FastAPI builds the state of an included router's routes (their
+    # dependencies, response fields: ~5 MB for the four APIs) when a request is first matched
+    # against them: the server's own routes come first, so health checks and scrapes build none.
+    @app.get("/healthz", include_in_schema=False)
+    def healthz(request: Request):
+        try:
+            with database.engine.connect() as connection:
+                connection.execute(sa.text("SELECT 1"))
+        except Exception:
+            log.exception("health check: database unreachable")
+            return error_response(request, 503, "Database unreachable")
+        return {"status": "ok"}
+
+    @app.get("/spec/v1.0", include_in_schema=False)
+    def spec():
+        """The v1 document where Astro serves it, as `astro api cloud` loads it (without a token)."""
+        return served_under(app.openapi(), API_PREFIX, f"{settings.base_url}{API_PREFIX}")
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics():
+        return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
     for router in resources.ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
     for router in resources.INTERNAL_ROUTERS:
@@ -96,25 +118,6 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
                    for prefix, routes in app.state.api_mounts
                    for route in routes if (hot := hot_list(route)) is not None]
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
-
-    @app.get("/healthz", include_in_schema=False)
-    def healthz(request: Request):
-        try:
-            with database.engine.connect() as connection:
-                connection.execute(sa.text("SELECT 1"))
-        except Exception:
-            log.exception("health check: database unreachable")
-            return error_response(request, 503, "Database unreachable")
-        return {"status": "ok"}
-
-    @app.get("/spec/v1.0", include_in_schema=False)
-    def spec():
-        """The v1 document where Astro serves it, as `astro api cloud` loads it (without a token)."""
-        return served_under(app.openapi(), API_PREFIX, f"{settings.base_url}{API_PREFIX}")
-
-    @app.get("/metrics", include_in_schema=False)
-    def metrics():
-        return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     app.add_middleware(HotReadMiddleware, routes=hot_routes)
     # archive uploads stream to disk under their own limit (settings.max_upload_bytes)

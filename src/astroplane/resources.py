@@ -13,7 +13,7 @@ from astroplane.audit import recorder as audit_recorder
 from astroplane.audit.endpoints import router as audit_router
 from astroplane.audit.middleware import AuditMiddleware
 from astroplane.clusters.endpoints import router as clusters_router
-from astroplane.controls import install as controls_install
+from astroplane import controls
 from astroplane.console.endpoints import router as console_router
 from astroplane.deployments import hot as deployments_hot
 from astroplane.deployments import placement as deployment_placement
@@ -83,9 +83,12 @@ MIDDLEWARE: list = [AuditMiddleware]
 
 def install_controls(app, settings, database) -> None:
     """The test-double controls, outside the audit middleware (injected answers are audited by
-    the controls themselves), when the settings ask for them."""
-    if controls_install.wanted(settings):
-        controls_install.install(app, settings, database)
+    the controls themselves), when the settings ask for them. Imported only then: their routes and
+    schemas (~3 MB) are no part of an ordinary server."""
+    if controls.wanted(settings):
+        from astroplane.controls import install
+
+        install.install(app, settings, database)
 
 
 def _delete_workspace_tokens(session: Session, workspace: Workspace) -> None:

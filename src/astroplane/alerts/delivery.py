@@ -9,7 +9,6 @@ destination), once the channel's deployment API token is found to allow it.
 
 import asyncio
 import datetime as dt
-import smtplib
 from dataclasses import asdict, dataclass
 from email.message import EmailMessage
 from typing import Any
@@ -126,6 +125,8 @@ async def _post(policy: egress.EgressPolicy, url: str, payload: dict[str, Any],
 
 
 def _send_mail(host: str, port: int, message: EmailMessage) -> None:
+    import smtplib  # imported by the first e-mail delivery, not by every server
+
     with smtplib.SMTP(host, port, timeout=TIMEOUT_SECONDS) as smtp:
         smtp.send_message(message)
 
@@ -158,7 +159,7 @@ async def send(channel_type: str, definition: dict[str, Any], notice: Notice, se
         address = await _smtp_address(policy, settings.smtp_host, settings.smtp_port)
         try:
             await asyncio.to_thread(_send_mail, address, settings.smtp_port, message)
-        except (OSError, smtplib.SMTPException) as error:
+        except OSError as error:  # smtplib.SMTPException is an OSError
             raise DeliveryFailed(f"the SMTP server refused or was unreachable ({type(error).__name__})") from None
     elif channel_type == "DAG_TRIGGER":
         await trigger_dag(definition["deploymentId"], definition["dagId"], definition["deploymentApiToken"],

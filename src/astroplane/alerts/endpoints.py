@@ -6,6 +6,7 @@ from fastapi import Query, Response
 
 from astroplane.alerts import schemas, service
 from astroplane.kit.db import SessionDep
+from astroplane.kit.hot import pages_follow
 from astroplane.kit.pagination import list_params
 from astroplane.kit.router import AstroRouter
 from astroplane.kit.unions import RawBody
@@ -23,6 +24,7 @@ AlertType = Literal["DAG_DURATION", "DAG_FAILURE", "DAG_SUCCESS", "DAG_TIMELINES
 
 
 @router.get(PATH, operation_id="ListAlerts", response_model=schemas.AlertsPaginated)
+@pages_follow("alerts", "alert_channels", "notification_channels", "deployments")  # + deployment names, channels
 async def list_alerts(
     session: SessionDep, auth: OrganizationMember, params: AlertListParams,
     alertIds: Annotated[list[str] | None, Query()] = None,

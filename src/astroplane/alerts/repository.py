@@ -1,11 +1,11 @@
 import datetime as dt
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from astroplane.alerts.models import Alert, AlertChannel, AlertDelivery, AlertFiring
 from astroplane.deployments.models import Deployment
+from astroplane.kit.db import dialect_insert
 from astroplane.kit.pagination import ListParams, paginate
 from astroplane.notification_channels.models import NotificationChannel
 
@@ -96,8 +96,7 @@ class AlertRepository:
 
 def _insert_ignoring_duplicates(session: Session, table: sa.Table, rows: list[dict]) -> set[str]:
     """INSERT ... ON CONFLICT DO NOTHING; the ids of the rows really inserted."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).values(rows).on_conflict_do_nothing().returning(table.c.id)
+    statement = dialect_insert(session, table).values(rows).on_conflict_do_nothing().returning(table.c.id)
     return set(session.execute(statement).scalars())
 
 

@@ -5,6 +5,7 @@ from fastapi import Depends, Path, Query, Request, Response
 from astroplane.clusters import models, schemas, service
 from astroplane.deployments.steps import StepsDep
 from astroplane.kit.db import SessionDep
+from astroplane.kit.hot import pages_follow
 from astroplane.kit.pagination import list_params
 from astroplane.kit.router import AstroRouter
 from astroplane.kit.unions import RawBody
@@ -37,6 +38,7 @@ async def get_cluster_options(auth: ClusterRead, type: Annotated[Literal["DEDICA
 
 
 @router.get(PATH, operation_id="ListClusters", response_model=schemas.ClustersPaginated)
+@pages_follow("clusters", "cluster_node_pools")
 async def list_clusters(session: SessionDep, auth: ClusterRead, params: ClusterListParams,
                         names: Annotated[list[str] | None, Query()] = None,
                         provider: Annotated[Provider | None, Query()] = None):

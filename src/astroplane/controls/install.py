@@ -26,10 +26,6 @@ DESCRIPTION = ("Controls of an astroplane test server (ASTROPLANE_TEST_CONTROLS=
 register_authz_tables("controls_state")
 
 
-def wanted(settings: Settings) -> bool:
-    return settings.test_controls or settings.id_seed is not None
-
-
 def install(app: FastAPI, settings: Settings, database: Database) -> None:
     """The middleware that binds the clock and seeded ids, and with the controls on, the control
     API, its own OpenAPI document (PREFIX/openapi.json, PREFIX/docs) and fault injection."""

@@ -5,6 +5,7 @@ from fastapi import Query, Response
 from astroplane.deployments import schemas, service
 from astroplane.deployments.steps import StepsDep
 from astroplane.kit.db import SessionDep
+from astroplane.kit.hot import pages_follow
 from astroplane.kit.pagination import list_params
 from astroplane.kit.router import AstroRouter
 from astroplane.kit.unions import RawBody
@@ -38,6 +39,9 @@ async def get_deployment_options(
 
 
 @router.get(PATH, operation_id="ListDeployments", response_model=schemas.DeploymentsPaginated)
+# every table a deployment's view is rendered from, and the counter of its total; author profiles are authz rows
+@pages_follow("deployments", "deployment_worker_queues", "deployment_environment_variables", "deployment_counts",
+              "workspaces", "clusters", "cluster_node_pools")
 async def list_deployments(session: SessionDep, auth: OrganizationMember, params: DeploymentListParams,
                            deploymentIds: Annotated[list[str] | None, Query()] = None,
                            names: Annotated[list[str] | None, Query()] = None,

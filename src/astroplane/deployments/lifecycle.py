@@ -118,3 +118,16 @@ def hibernation_state(schedules: list[Schedule], override: bool | None, until: d
     hibernating, next_type, next_at = scheduled(schedules, now)
     reason = "Hibernation schedule" if next_type else None
     return HibernationState(hibernating, next_type, next_at, reason)
+
+
+def hibernation_changes_at(schedules: list[Schedule], override: bool | None, until: dt.datetime | None,
+                           now: dt.datetime) -> dt.datetime | None:
+    """The first instant after `now` at which the hibernation state seen at `now` changes by the clock
+    alone (an override lapsing, a schedule firing); None when only a write can change it."""
+    candidates = []
+    if override_active(override, until, now) and until is not None:
+        candidates.append(until)
+    upcoming = hibernation_state(schedules, override, until, now).next_event_at
+    if upcoming is not None and upcoming > now:
+        candidates.append(upcoming)
+    return min(candidates, default=None)

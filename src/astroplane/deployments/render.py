@@ -27,6 +27,15 @@ def hibernation(deployment: Deployment, now: dt.datetime) -> lifecycle.Hibernati
                                        deployment.hibernation_override_until, now)
 
 
+def view_changes_at(deployment: Deployment, now: dt.datetime) -> dt.datetime | None:
+    """When the view rendered at `now` changes by the clock alone (development deployments show
+    hibernation times); None when only a write can change it."""
+    if not deployment.is_development_mode:
+        return None
+    return lifecycle.hibernation_changes_at(schedules_of(deployment), deployment.hibernation_override,
+                                            deployment.hibernation_override_until, now)
+
+
 def override_view(deployment: Deployment, now: dt.datetime) -> schemas.DeploymentHibernationOverride:
     return schemas.DeploymentHibernationOverride(
         isActive=lifecycle.override_active(deployment.hibernation_override, deployment.hibernation_override_until, now),

@@ -2,13 +2,12 @@ import bisect
 import datetime as dt
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from astroplane.clusters.models import Cluster
 from astroplane.deployments.models import (Deployment, DeploymentCount, DeploymentTeardown, EnvironmentVariable,
                                            WorkerQueue)
+from astroplane.kit.db import dialect_insert
 from astroplane.kit.pagination import ListParams, paginate
 from astroplane.rbac.models import AuthzEpoch
 from astroplane.workspaces.models import Workspace
@@ -99,8 +98,7 @@ class DeploymentRepository:
     def adjust_count(self, organization_id: str, delta: int) -> None:
         """Move the organization's counter in this transaction (an upsert: the first deployment
         creates the row, and concurrent writers queue on it instead of racing)."""
-        insert = (sqlite_insert if self.session.get_bind().dialect.name == "sqlite" else postgresql_insert)(
-            DeploymentCount).values(organization_id=organization_id, count=delta)
+        insert = dialect_insert(self.session, DeploymentCount).values(organization_id=organization_id, count=delta)
         self.session.execute(insert.on_conflict_do_update(
             index_elements=[DeploymentCount.organization_id], set_={"count": DeploymentCount.count + delta}))
 

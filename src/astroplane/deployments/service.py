@@ -16,6 +16,7 @@ from astroplane.deployments.models import Deployment, EnvironmentVariable, Worke
 from astroplane.deployments.repository import DeploymentRepository
 from astroplane.deployments.scope import run_delete_cleanups
 from astroplane.deployments.steps import Steps
+from astroplane.kit import data_versions
 from astroplane.kit.cache import ResponseCache, current_epoch
 from astroplane.kit.router import PreRendered, to_json
 from astroplane.kit.errors import BadRequest, NotFound
@@ -308,6 +309,8 @@ def _render_page(session: Session, organization_id: str, deployment_ids: list[st
     pools = ClusterRepository(session).node_pools(cluster_ids)
     workspace_names = WorkspaceRepository(session).names(organization_id, {row.workspace_id for row in rows})
     now = utcnow()
+    for row in rows:
+        data_versions.holds_until(session, render.view_changes_at(row, now))
     return {row.id: render.to_public(row, cluster=clusters.get(row.cluster_id or ""),
                                      pools=pools.get(row.cluster_id or "", []),
                                      workspace_name=workspace_names.get(row.workspace_id), queues=queues[row.id],

@@ -7,7 +7,6 @@ larger than `max_unpacked_bytes` (a guard against compression bombs).
 """
 
 import posixpath
-import tarfile
 
 
 class ArchiveRejected(ValueError):
@@ -33,6 +32,8 @@ def _resolves_inside(path: str) -> bool:
 
 def validate_archive(path: str, max_unpacked_bytes: int, max_members: int = 100_000) -> int:
     """Raise ArchiveRejected with a reason, or return the number of members."""
+    import tarfile  # imported by the first archive checked, not by every server
+
     try:
         archive = tarfile.open(path, mode="r:*")
     except (tarfile.TarError, EOFError, OSError) as exc:

@@ -1,6 +1,7 @@
 from astroplane.deploys import schemas, service
 from astroplane.deploys.dependencies import BlobStoreDep, SettingsDep
 from astroplane.kit.db import SessionDep
+from astroplane.kit.hot import pages_follow
 from astroplane.kit.pagination import list_params
 from astroplane.kit.router import AstroRouter
 from astroplane.rbac.authorize import permission, permission_without_404
@@ -18,6 +19,7 @@ PATH = "/organizations/{organizationId}/deployments/{deploymentId}/deploys"
 
 
 @router.get(PATH, operation_id="ListDeploys", response_model=schemas.DeploysPaginated)
+@pages_follow("deploys")  # author profiles: authz rows
 async def list_deploys(session: SessionDep, auth: DeploysRead, params: DeployListParams, settings: SettingsDep):
     return service.list_deploys(session, auth, params, settings)
 

@@ -17,6 +17,7 @@ from astroplane.deploys.models import Deploy
 from astroplane.deploys.repository import DeployRepository
 from astroplane.deploys.uploads import UploadGrant, upload_url
 
+from astroplane.kit import data_versions
 from astroplane.kit.errors import BadRequest, Conflict, Forbidden, NotFound
 from astroplane.kit.ids import new_id
 from astroplane.kit.pagination import ListParams
@@ -127,6 +128,9 @@ def _check_bundle(body: schemas.CreateDeployRequest) -> None:
 def list_deploys(session: Session, auth: AuthContext, params: ListParams, settings: Settings
                  ) -> schemas.DeploysPaginated:
     rows, total = DeployRepository(session).page(auth.target.deployment_id or "", params)
+    if any(row.status == "INITIALIZED" for row in rows):
+        # a kept page hands out upload URLs with at least half their lifetime left
+        data_versions.holds_until(session, utcnow() + dt.timedelta(seconds=settings.upload_url_ttl_seconds / 2))
     profiles = SubjectProfiles(session).prefetch(rows)
     return schemas.DeploysPaginated(deploys=[to_public(row, profiles, settings) for row in rows],
                                     limit=params.limit, offset=params.offset, totalCount=total)

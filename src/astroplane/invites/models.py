@@ -12,7 +12,8 @@ class Invite(IdMixin, Base):
     """An invitation of a person (a user row, PENDING until they sign in) to an organization."""
 
     __tablename__ = "invites"
-    __table_args__ = (sa.Index(None, "organization_id", "user_id"),)
+    # (organization, expiry): the next invitation to lapse, which changes the organization's users
+    __table_args__ = (sa.Index(None, "organization_id", "user_id"), sa.Index(None, "organization_id", "expires_at"))
 
     organization_id: Mapped[str] = mapped_column(sa.ForeignKey("organizations.id", ondelete="CASCADE"))
     user_id: Mapped[str] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)

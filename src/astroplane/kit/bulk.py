@@ -3,7 +3,6 @@
 import functools
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 
@@ -26,7 +25,9 @@ def insert_rows(session: Session, table: sa.Table, rows: list[dict]) -> None:
 
 @functools.lru_cache(maxsize=64)
 def _unnest_insert(table: sa.Table, names: tuple[str, ...]) -> sa.Insert:
-    def array_of(column: sa.Column) -> postgresql.ARRAY:
+    from sqlalchemy.dialects import postgresql  # PostgreSQL only: a SQLite server never loads it
+
+    def array_of(column: sa.Column) -> sa.types.TypeEngine:
         # a foreign key column may leave its type to the referenced column; every key here is text
         item = sa.String() if isinstance(column.type, sa.types.NullType) else column.type
         return postgresql.ARRAY(item)

@@ -4,7 +4,12 @@ Any flush that adds, changes or deletes a row of a registered table, and any bul
 DELETE statement on one, bumps that table's row in `data_versions` in the same transaction, as the
 authz epoch (rbac.epoch) does for authorization rows. A page read after its versions is never older
 than them, so a page kept under the versions it was read with is current while they stand still.
+
+A page can also change with the clock alone (an invitation lapses, a hibernation schedule fires):
+the service that renders it says until when it holds (`holds_until`), and it is kept only until then.
 """
+
+import datetime as dt
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -14,7 +19,10 @@ from astroplane.kit.db import Base
 
 VERSIONED_TABLES: set[str] = set()
 _BUMPED = "data_versions_bumped"
-_BUMP = sa.text("UPDATE data_versions SET version = version + 1 WHERE name = :name")
+_HOLDS_UNTIL = "page_holds_until"
+# one statement for all the tables a flush changed (a round trip each on PostgreSQL otherwise)
+_BUMP = sa.text("UPDATE data_versions SET version = version + 1 WHERE name IN :names").bindparams(
+    sa.bindparam("names", expanding=True))
 
 
 class DataVersion(Base):
@@ -60,11 +68,25 @@ def with_epoch(session: Session, names: tuple[str, ...]) -> tuple[int, tuple[int
     return row[0] or 0, None if any(version is None for version in versions) else versions
 
 
+def holds_until(session: Session, instant: dt.datetime | None) -> None:
+    """What this request renders changes by itself at `instant` (None: not by the clock): a page
+    kept from it is not served from then on."""
+    if instant is not None:
+        held = session.info.get(_HOLDS_UNTIL)
+        session.info[_HOLDS_UNTIL] = instant if held is None else min(held, instant)
+
+
+def held_until(session: Session) -> dt.datetime | None:
+    """The earliest `holds_until` of this transaction, taken (read once, by the hot path that keeps the page)."""
+    return session.info.pop(_HOLDS_UNTIL, None)
+
+
 def _bump(session: Session, names) -> None:
     bumped: set[str] = session.info.setdefault(_BUMPED, set())
-    for name in sorted(set(names) - bumped):
-        bumped.add(name)
-        session.execute(_BUMP, {"name": name})
+    new = sorted(set(names) - bumped)
+    if new:
+        bumped.update(new)
+        session.execute(_BUMP, {"names": new})
 
 
 def _tables(objects) -> set[str]:
@@ -93,7 +115,11 @@ def _bump_on_bulk(state: ORMExecuteState) -> None:
 @event.listens_for(Session, "after_rollback")
 def _reset(session: Session) -> None:
     session.info.pop(_BUMPED, None)
+    session.info.pop(_HOLDS_UNTIL, None)
 
 
 # the lists kept this way (see rbac.hot_lists), beside those made of authz rows only
-register_versioned_tables("workspaces", "environment_objects", "environment_object_links")
+register_versioned_tables("workspaces", "environment_objects", "environment_object_links", "invites",
+                          "deployments", "deployment_worker_queues", "deployment_environment_variables",
+                          "deployment_counts", "clusters", "cluster_node_pools", "deploys", "alerts",
+                          "alert_channels", "notification_channels")

@@ -34,6 +34,16 @@ NAMING = {
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+def dialect_insert(session: Session, table) -> sa.Insert:
+    """An INSERT of the session's database, with its ON CONFLICT clauses. Only that database's
+    dialect is imported (PostgreSQL's costs a SQLite server ~2 MB of memory)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
+
+
 class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING)
 

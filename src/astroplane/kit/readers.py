@@ -18,7 +18,6 @@ import weakref
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
 
 log = logging.getLogger("astroplane.readers")
@@ -33,6 +32,8 @@ class RowsById:
         self._closed = False
         self._source: _SQLiteLookups | _PostgresBatches | None
         if engine.dialect.name == "postgresql":
+            from sqlalchemy.dialects import postgresql  # a SQLite server never loads it
+
             ids = sa.bindparam("ids", type_=postgresql.ARRAY(sa.String))
             sql = statement.where(id_column == sa.func.any(ids)).compile(dialect=engine.dialect).string
             self._source = _PostgresBatches(engine, sql, self.POSTGRES_CONNECTIONS_PER_LOOP, self.POSTGRES_MAX_BATCH)

@@ -9,4 +9,6 @@ from pydantic import BaseModel, ConfigDict
 
 
 class ContractModel(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="ignore", serialize_by_alias=True)
+    # defer_build: a model's validator and serializer are built when it is first used, not when its
+    # module is imported; many of the four APIs' ~430 models serve rarely hit routes (issue 21)
+    model_config = ConfigDict(populate_by_name=True, extra="ignore", serialize_by_alias=True, defer_build=True)

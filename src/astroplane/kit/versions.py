@@ -198,6 +198,9 @@ class VersionedOperation:
         endpoint.__signature__ = signature  # type: ignore[attr-defined]
         endpoint.__name__ = f"{self.version.name.replace('-', '_')}_{original.__name__}"
         endpoint.__doc__ = original.__doc__
+        if hasattr(original, "pages_follow") and self.reader is None:
+            # the version's page is the v1 page reshaped (with the query, part of the page's key)
+            endpoint.pages_follow = original.pages_follow  # type: ignore[attr-defined]
         return endpoint
 
     def register(self, router: AstroRouter) -> None:

@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 from fastapi import Query, Response
 
 from astroplane.kit.db import SessionDep
+from astroplane.kit.hot import pages_follow
 from astroplane.kit.egress import EgressDep
 from astroplane.kit.pagination import list_params
 from astroplane.kit.router import AstroRouter
@@ -23,6 +24,7 @@ EntityType = Literal["DEPLOYMENT", "ORGANIZATION", "WORKSPACE"]
 
 
 @router.get(PATH, operation_id="ListNotificationChannels", response_model=schemas.NotificationChannelsPaginated)
+@pages_follow("notification_channels", "deployments", "workspaces")  # + the names of what channels belong to
 async def list_notification_channels(
     session: SessionDep, auth: OrganizationMember, params: ChannelListParams,
     notificationChannelIds: Annotated[list[str] | None, Query()] = None,

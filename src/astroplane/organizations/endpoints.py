@@ -3,6 +3,7 @@ from typing import Annotated, Literal
 from fastapi import Query
 
 from astroplane.kit.db import SessionDep
+from astroplane.kit.hot import pages_follow_epoch
 from astroplane.kit.pagination import list_params
 from astroplane.kit.router import AstroRouter
 from astroplane.organizations import schemas, service
@@ -17,6 +18,7 @@ ProductPlanFilter = Literal["BASIC", "BUSINESS_CRITICAL", "PREMIUM", "STANDARD",
 
 
 @router.get("/organizations", operation_id="ListOrganizations", response_model=schemas.OrganizationsPaginated)
+@pages_follow_epoch  # organizations, the caller's role bindings, allow-lists, author profiles: authz rows
 async def list_organizations(
     session: SessionDep, principal: AuthenticatedDep, params: OrganizationListParams,
     productPlan: Annotated[ProductPlanFilter | None, Query()] = None,

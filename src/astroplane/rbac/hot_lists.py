@@ -13,8 +13,10 @@ would have to convert or refuse (anything but plain strings and in-range numbers
 service raises (its transaction is rolled back and the full route answers it again).
 """
 
+import datetime as dt
 import inspect
 import typing
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +34,7 @@ from astroplane.kit.db import Database, get_session
 from astroplane.kit.errors import AstroError
 from astroplane.kit.hot import HotRoute, header
 from astroplane.kit.pagination import MAX_LIMIT, MAX_OFFSET, ListParams
+from astroplane.kit.time import utcnow
 from astroplane.rbac.authorize import Authenticated, Permission, known_authorized, known_to_pass_organization
 from astroplane.rbac.epoch import current as epoch_now
 from astroplane.rbac.permissions import ScopeType
@@ -139,6 +142,49 @@ def hot_list(route: APIRoute) -> HotRoute | None:
         strings, frozenset(absent_only), path_arguments, state_arguments))
 
 
+class KeptPages:
+    """Each caller's kept list pages (kit.hot.pages_follow), the least recently served leaving first
+    once their bodies pass a byte budget: a client walking every page of a large list at limit=1000
+    must not grow the process without bound."""
+
+    MAX_BYTES = 64 * 1024 * 1024
+
+    def __init__(self, max_bytes: int = MAX_BYTES):
+        self.max_bytes, self.bytes = max_bytes, 0
+        # page key -> (epoch, versions, body, holds until)
+        self._pages: OrderedDict[tuple, tuple[int, tuple[int, ...], bytes, dt.datetime | None]] = OrderedDict()
+
+    def get(self, key: tuple, epoch: int, versions: tuple[int, ...] | None) -> bytes | None:
+        """The page's body while it is current: read at this epoch and these versions, and not past
+        the instant its service said it changes by the clock alone (kit.data_versions.holds_until)."""
+        kept = self._pages.get(key)
+        if kept is None or versions is None or kept[0] != epoch or kept[1] != versions:
+            return None
+        if kept[3] is not None and utcnow() >= kept[3]:
+            return None
+        self._pages.move_to_end(key)
+        return kept[2]
+
+    def put(self, key: tuple, epoch: int, versions: tuple[int, ...], body: bytes, until: dt.datetime | None) -> None:
+        if len(body) > self.max_bytes:
+            return
+        replaced = self._pages.pop(key, None)
+        if replaced is not None:
+            self.bytes -= len(replaced[2])
+        self._pages[key] = (epoch, versions, body, until)
+        self.bytes += len(body)
+        while self.bytes > self.max_bytes:
+            _, dropped = self._pages.popitem(last=False)
+            self.bytes -= len(dropped[2])
+
+
+def _kept_pages(state) -> KeptPages:
+    pages = getattr(state, "kept_pages", None)
+    if pages is None:
+        pages = state.kept_pages = KeptPages()
+    return pages
+
+
 def _serve(endpoint: Callable, follows: tuple[str, ...] | None, session_name: str, auth_name: str | None,
            principal_name: str | None, permission: Permission | None, params_name: str, list_arguments: _ListArguments | None,
            strings: dict[str, bool], absent_only: frozenset[str], path_arguments: list[str],
@@ -164,9 +210,9 @@ def _serve(endpoint: Callable, follows: tuple[str, ...] | None, session_name: st
                 principal = known_principal(state, token, epoch)
                 if principal is not None and known_authorized(scope, None, principal, permission, path, epoch):
                     page_key = (scope["path"], scope["query_string"], principal.kind, principal.id)
-                    kept = state.epoch_cache.known("list_page", page_key, epoch)
-                    if kept is not None and kept[0] == versions:
-                        return kept[1]
+                    kept = _kept_pages(state).get(page_key, epoch, versions)
+                    if kept is not None:
+                        return kept
         with database.transaction(write=False) as session:
             if follows:
                 epoch, versions = data_versions.with_epoch(session, follows)
@@ -191,9 +237,9 @@ def _serve(endpoint: Callable, follows: tuple[str, ...] | None, session_name: st
                 # kit.hot.pages_follow: this caller's page for this query, kept at this epoch and
                 # these versions of the list's tables
                 page_key = (scope["path"], scope["query_string"], principal.kind, principal.id)
-                kept = state.epoch_cache.known("list_page", page_key, epoch)
-                if kept is not None and versions is not None and kept[0] == versions:
-                    return kept[1]
+                kept = _kept_pages(state).get(page_key, epoch, versions)
+                if kept is not None:
+                    return kept
             attach(session, state.epoch_cache)
             arguments[session_name] = session
             arguments[params_name] = list_params
@@ -206,10 +252,11 @@ def _serve(endpoint: Callable, follows: tuple[str, ...] | None, session_name: st
             except AstroError:
                 session.rollback()
                 return None
+            until = data_versions.held_until(session)
         if getattr(response, "status_code", None) != 200:
             return None
-        if versions is not None and state.epoch_cache.epoch == epoch:
-            state.epoch_cache.put("list_page", page_key, (versions, response.body))
+        if versions is not None:
+            _kept_pages(state).put(page_key, epoch, versions, response.body, until)
         return response.body
 
     return serve

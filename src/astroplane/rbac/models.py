@@ -17,6 +17,8 @@ class RoleBinding(IdMixin, Base):
         sa.Index(None, "subject_type", "subject_id"),
         sa.Index(None, "organization_id", "scope_type", "workspace_id"),
         sa.Index(None, "deployment_id"),
+        # an organization's members (ListUsers: membership of each user, and their count) from the index alone
+        sa.Index("ix_role_bindings_members", "organization_id", "subject_type", "scope_type", "subject_id"),
     )
 
     organization_id: Mapped[str] = mapped_column(sa.ForeignKey("organizations.id", ondelete="CASCADE"))

@@ -49,6 +49,7 @@ async def delete_team(session: SessionDep, auth: permission("organization.teams.
 
 
 @router.get(PATH + "/{teamId}/members", operation_id="ListTeamMembers", response_model=schemas.TeamMembersPaginated)
+@pages_follow_epoch  # team members and users: authz rows
 async def list_team_members(session: SessionDep, auth: CanRead, teamId: str, params: MemberListParams):
     return service.list_members(session, auth, teamId, params)
 

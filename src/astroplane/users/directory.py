@@ -2,6 +2,7 @@
 
 from sqlalchemy.orm import Session
 
+from astroplane.kit import data_versions
 from astroplane.kit.errors import BadRequest, NotFound
 from astroplane.kit.pagination import ListParams
 from astroplane.rbac import service as roles
@@ -36,7 +37,11 @@ def get_user(session: Session, auth: AuthContext, user_id: str) -> schemas.User:
 
 
 def list_users(session: Session, auth: AuthContext, params: ListParams, **filters) -> schemas.UsersPaginated:
-    rows, total = OrganizationUserRepository(session).page(auth.organization_id, params, **filters)
+    users = OrganizationUserRepository(session)
+    members, next_expiry = users.totals(auth.organization_id)
+    rows, total = users.page(auth.organization_id, params, total=members, **filters)
+    # pending users leave the list when their invitation lapses, without a write
+    data_versions.holds_until(session, next_expiry)
     bindings = RoleBindingRepository(session).own_by_subject("USER", [row.id for row in rows], auth.organization_id)
     return schemas.UsersPaginated(users=[to_public(session, row, auth.organization_id, bindings[row.id])
                                          for row in rows],

@@ -3,6 +3,7 @@ from typing import Annotated
 from fastapi import Query, Request
 
 from astroplane.kit.db import SessionDep
+from astroplane.kit.hot import pages_follow
 from astroplane.kit.pagination import list_params
 from astroplane.kit.router import AstroRouter
 from astroplane.rbac.authorize import AuthenticatedDep, organization_admits, permission
@@ -24,6 +25,7 @@ async def get_self_user(request: Request, session: SessionDep, principal: Authen
 
 
 @router.get(PATH, operation_id="ListUsers", response_model=schemas.UsersPaginated, tags=["users"])
+@pages_follow("invites")  # users and their role bindings are authz rows
 async def list_users(session: SessionDep, auth: CanRead, params: UserListParams,
                      workspaceId: Annotated[str | None, Query()] = None,
                      deploymentId: Annotated[str | None, Query()] = None,

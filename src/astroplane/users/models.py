@@ -13,7 +13,7 @@ class User(IdMixin, TimestampMixin, Base):
     username: Mapped[str] = mapped_column(sa.String(320), unique=True)
     full_name: Mapped[str] = mapped_column(sa.String(256), default="")
     avatar_url: Mapped[str] = mapped_column(sa.String(1024), default="")
-    status: Mapped[str] = mapped_column(sa.String(16), default="ACTIVE")
+    status: Mapped[str] = mapped_column(sa.String(16), default="ACTIVE", index=True)  # PENDING ones are few
 
 
 class PersonalToken(IdMixin, Base):

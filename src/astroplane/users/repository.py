@@ -1,3 +1,5 @@
+import datetime as dt
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
@@ -36,17 +38,23 @@ class OrganizationUserRepository:
     def __init__(self, session: Session):
         self.session = session
 
-    def _member_ids(self, organization_id: str):
-        return sa.select(RoleBinding.subject_id).where(
-            RoleBinding.organization_id == organization_id, RoleBinding.subject_type == "USER",
-            RoleBinding.scope_type == "ORGANIZATION")
+    @staticmethod
+    def _member(organization_id: str):
+        # EXISTS per user, not IN (all members): the database walks users in the page's order and
+        # stops after the page (an index seek each), instead of reading every member first
+        return sa.select(RoleBinding.id).where(
+            RoleBinding.subject_id == User.id, RoleBinding.subject_type == "USER",
+            RoleBinding.organization_id == organization_id, RoleBinding.scope_type == "ORGANIZATION").exists()
+
+    @staticmethod
+    def _open_invite(organization_id: str, now):
+        return sa.select(Invite.id).where(Invite.user_id == User.id, Invite.organization_id == organization_id,
+                                          Invite.expires_at > now).exists()
 
     def _visible(self, organization_id: str):
         """Members, minus pending users whose every invitation here has expired."""
-        open_invite = sa.select(Invite.id).where(Invite.user_id == User.id, Invite.organization_id == organization_id,
-                                                 Invite.expires_at > utcnow()).exists()
-        return sa.and_(User.id.in_(self._member_ids(organization_id)),
-                       sa.or_(User.status != "PENDING", open_invite))
+        return sa.and_(self._member(organization_id),
+                       sa.or_(User.status != "PENDING", self._open_invite(organization_id, utcnow())))
 
     def get(self, organization_id: str, user_id: str) -> User | None:
         return self.session.scalar(sa.select(User).where(User.id == user_id, self._visible(organization_id)))
@@ -54,23 +62,41 @@ class OrganizationUserRepository:
     def member_ids(self, organization_id: str, user_ids: list[str]) -> set[str]:
         return set(self.session.scalars(sa.select(User.id).where(User.id.in_(user_ids), self._visible(organization_id))))
 
-    def page(self, organization_id: str, params: ListParams, *, workspace_id: str | None = None,
+    def totals(self, organization_id: str) -> tuple[int, dt.datetime | None]:
+        """In one statement: how many users the organization shows, and when its next open invitation
+        lapses (the list changes then without a write). The count is its members (one organization
+        role each, from the index alone) less its pending members without an open invitation (few,
+        found by status)."""
+        now = utcnow()
+        members = sa.select(sa.func.count()).select_from(RoleBinding).where(
+            RoleBinding.organization_id == organization_id, RoleBinding.subject_type == "USER",
+            RoleBinding.scope_type == "ORGANIZATION").scalar_subquery()
+        lapsed = sa.select(sa.func.count()).select_from(User).where(
+            User.status == "PENDING", self._member(organization_id),
+            ~self._open_invite(organization_id, now)).scalar_subquery()
+        expiry = sa.select(sa.func.min(Invite.expires_at)).where(
+            Invite.organization_id == organization_id, Invite.expires_at > now).scalar_subquery()
+        members_count, lapsed_count, next_expiry = self.session.execute(sa.select(members, lapsed, expiry)).one()
+        return (members_count or 0) - (lapsed_count or 0), next_expiry
+
+    def page(self, organization_id: str, params: ListParams, *, total: int, workspace_id: str | None = None,
              deployment_id: str | None = None, dag_id: str | None = None, dag_tags: list[str] | None = None
              ) -> tuple[list[User], int]:
+        """`total`: what `totals` counted, the total when no filter narrows the list."""
         query = sa.select(User).where(self._visible(organization_id))
         own = sa.select(RoleBinding.subject_id).where(RoleBinding.organization_id == organization_id,
                                                       RoleBinding.subject_type == "USER")
-        if workspace_id is not None:
-            query = query.where(User.id.in_(own.where(RoleBinding.workspace_id == workspace_id)))
-        if deployment_id is not None:
-            query = query.where(User.id.in_(own.where(RoleBinding.deployment_id == deployment_id)))
-        if dag_id is not None:
-            query = query.where(User.id.in_(own.where(RoleBinding.dag_id == dag_id)))
+        filtered = False
+        for column, value in ((RoleBinding.workspace_id, workspace_id), (RoleBinding.deployment_id, deployment_id),
+                              (RoleBinding.dag_id, dag_id)):
+            if value is not None:
+                query, filtered = query.where(User.id.in_(own.where(column == value))), True
         if dag_tags:
-            query = query.where(User.id.in_(own.where(RoleBinding.dag_tag.in_(dag_tags))))
+            query, filtered = query.where(User.id.in_(own.where(RoleBinding.dag_tag.in_(dag_tags)))), True
         columns = {"createdAt": User.created_at, "updatedAt": User.updated_at, "fullName": User.full_name,
                    "id": User.id, "username": User.username}
-        return paginate(self.session, query, params, columns, User.id)
+        return paginate(self.session, query, params, columns, User.id,
+                        total=None if filtered else total)
 
     def owner_count(self, organization_id: str) -> int:
         return self.session.scalar(sa.select(sa.func.count()).select_from(RoleBinding).where(
