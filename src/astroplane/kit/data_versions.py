@@ -1,7 +1,7 @@
 """Versions of the tables whose list pages the hot path keeps (rbac.hot_lists, kit.hot.pages_follow).
 
 Any flush that adds, changes or deletes a row of a registered table, and any bulk INSERT/UPDATE/
-DELETE statement on one, bumps that table's row in `data_versions` in the same transaction, as the
+DELETE statement on one, bumps that table's row in `data_versions` as the transaction commits (in it), as the
 authz epoch (rbac.epoch) does for authorization rows. A page read after its versions is never older
 than them, so a page kept under the versions it was read with is current while they stand still.
 
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, ORMExecuteState, Session, aliased, mapped_col
 from astroplane.kit.db import Base
 
 VERSIONED_TABLES: set[str] = set()
-_BUMPED = "data_versions_bumped"
+_CHANGED = "data_versions_changed"  # tables this transaction changed, bumped at its commit
 _HOLDS_UNTIL = "page_holds_until"
 # one statement for all the tables a flush changed (a round trip each on PostgreSQL otherwise)
 _BUMP = sa.text("UPDATE data_versions SET version = version + 1 WHERE name IN :names").bindparams(
@@ -81,12 +81,8 @@ def held_until(session: Session) -> dt.datetime | None:
     return session.info.pop(_HOLDS_UNTIL, None)
 
 
-def _bump(session: Session, names) -> None:
-    bumped: set[str] = session.info.setdefault(_BUMPED, set())
-    new = sorted(set(names) - bumped)
-    if new:
-        bumped.update(new)
-        session.execute(_BUMP, {"names": new})
+def _note(session: Session, names) -> None:
+    session.info.setdefault(_CHANGED, set()).update(names)
 
 
 def _tables(objects) -> set[str]:
@@ -95,26 +91,42 @@ def _tables(objects) -> set[str]:
 
 
 @event.listens_for(Session, "before_flush")
-def _bump_on_flush(session: Session, _context, _instances) -> None:
+def _note_flush(session: Session, _context, _instances) -> None:
     changed = _tables(session.new) | _tables(session.deleted) | _tables(
         obj for obj in session.dirty if session.is_modified(obj))
     if changed:
-        _bump(session, changed)
+        _note(session, changed)
 
 
 @event.listens_for(Session, "do_orm_execute")
-def _bump_on_bulk(state: ORMExecuteState) -> None:
+def _note_bulk(state: ORMExecuteState) -> None:
     if not (state.is_insert or state.is_update or state.is_delete):
         return
     name = getattr(getattr(state.statement, "table", None), "name", None)
-    if name in VERSIONED_TABLES and name not in state.session.info.get(_BUMPED, ()):
-        _bump(state.session, [name])
+    if name in VERSIONED_TABLES:
+        _note(state.session, [name])
+
+
+@event.listens_for(Session, "before_commit")
+def _bump_on_commit(session: Session) -> None:
+    """One UPDATE for every table the transaction changed, just before it commits (in it, so a reader
+    sees the new rows and the new versions together): one statement, and the rows' locks held only
+    from here to the commit."""
+    session.flush()  # commit flushes after this hook: what it would flush is noted first
+    changed = session.info.pop(_CHANGED, None)
+    if changed:
+        session.execute(_BUMP, {"names": sorted(changed)})
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_changes(session: Session, transaction) -> None:
+    if transaction.parent is None:  # a savepoint's end keeps what the transaction changed before it
+        session.info.pop(_CHANGED, None)
 
 
 @event.listens_for(Session, "after_commit")
 @event.listens_for(Session, "after_rollback")
 def _reset(session: Session) -> None:
-    session.info.pop(_BUMPED, None)
     session.info.pop(_HOLDS_UNTIL, None)
 
 
