@@ -20,7 +20,7 @@ from astroplane.kit.db import Base
 VERSIONED_TABLES: set[str] = set()
 _CHANGED = "data_versions_changed"  # tables this transaction changed, bumped at its commit
 _HOLDS_UNTIL = "page_holds_until"
-# one statement for all the tables a flush changed (a round trip each on PostgreSQL otherwise)
+# one statement for all the tables a transaction changed (a round trip each on PostgreSQL otherwise)
 _BUMP = sa.text("UPDATE data_versions SET version = version + 1 WHERE name IN :names").bindparams(
     sa.bindparam("names", expanding=True))
 
