@@ -24,7 +24,7 @@ from astroplane.kit.hot import HotReadMiddleware
 from astroplane.kit.middleware import BodyLimitMiddleware, MetricsMiddleware, UnhandledErrorMiddleware
 from astroplane.kit import versions
 from astroplane.kit.openapi import api_document, build_openapi, mounted_routes, served_under
-from astroplane.rbac.hot_lists import hot_list
+from astroplane.rbac.hot_lists import KeptPages, hot_list
 from astroplane.runtime import build_runtime
 from astroplane.settings import Settings, get_settings
 
@@ -72,6 +72,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.database = database
     app.state.token_codec = TokenCodec(settings)
     app.state.epoch_cache = EpochCache()
+    app.state.kept_pages = KeptPages()  # the hot path of lists (rbac.hot_lists)
     app.state.runtime = build_runtime(settings)
     app.state.egress = EgressPolicy.from_settings(settings)
     if settings.runtime_backend == "local":

@@ -178,13 +178,6 @@ class KeptPages:
             self.bytes -= len(dropped[2])
 
 
-def _kept_pages(state) -> KeptPages:
-    pages = getattr(state, "kept_pages", None)
-    if pages is None:
-        pages = state.kept_pages = KeptPages()
-    return pages
-
-
 def _serve(endpoint: Callable, follows: tuple[str, ...] | None, session_name: str, auth_name: str | None,
            principal_name: str | None, permission: Permission | None, params_name: str, list_arguments: _ListArguments | None,
            strings: dict[str, bool], absent_only: frozenset[str], path_arguments: list[str],
@@ -210,7 +203,7 @@ def _serve(endpoint: Callable, follows: tuple[str, ...] | None, session_name: st
                 principal = known_principal(state, token, epoch)
                 if principal is not None and known_authorized(scope, None, principal, permission, path, epoch):
                     page_key = (scope["path"], scope["query_string"], principal.kind, principal.id)
-                    kept = _kept_pages(state).get(page_key, epoch, versions)
+                    kept = state.kept_pages.get(page_key, epoch, versions)
                     if kept is not None:
                         return kept
         with database.transaction(write=False) as session:
@@ -237,7 +230,7 @@ def _serve(endpoint: Callable, follows: tuple[str, ...] | None, session_name: st
                 # kit.hot.pages_follow: this caller's page for this query, kept at this epoch and
                 # these versions of the list's tables
                 page_key = (scope["path"], scope["query_string"], principal.kind, principal.id)
-                kept = _kept_pages(state).get(page_key, epoch, versions)
+                kept = state.kept_pages.get(page_key, epoch, versions)
                 if kept is not None:
                     return kept
             attach(session, state.epoch_cache)
@@ -256,7 +249,7 @@ def _serve(endpoint: Callable, follows: tuple[str, ...] | None, session_name: st
         if getattr(response, "status_code", None) != 200:
             return None
         if versions is not None:
-            _kept_pages(state).put(page_key, epoch, versions, response.body, until)
+            state.kept_pages.put(page_key, epoch, versions, response.body, until)
         return response.body
 
     return serve
